@@ -1,0 +1,47 @@
+import Foundation
+
+/// An extract that breaks the contract as a whole (OUTPUTS.md exit status 3): nothing from the
+/// file is loaded, and the run writes no table.
+public enum ExtractError: LocalizedError, Equatable, Sendable {
+    /// The file could not be opened or read.
+    case unreadable(file: String, detail: String)
+    /// The name ends `.gz` but the content is not gzip.
+    case notGzip(file: String)
+    /// The gzip stream is damaged or truncated.
+    case corruptGzip(file: String, detail: String)
+    /// A required column is missing from the header.
+    case missingColumn(file: String, column: String)
+    /// The file has no header row at all.
+    case noHeader(file: String)
+
+    public var errorDescription: String? {
+        switch self {
+        case let .unreadable(f, d):
+            return "\(f): cannot be read (\(d)). Check the file exists and is readable, then run again."
+        case let .notGzip(f):
+            return "\(f): the name ends .gz but the file is not gzip-compressed. Compress it with gzip or drop the .gz from its name."
+        case let .corruptGzip(f, d):
+            return "\(f): the gzip data is damaged or cut short (\(d)). Export the extract again."
+        case let .missingColumn(f, c):
+            return "\(f): required column '\(c)' is missing from the header (line 1). Nothing from this file was loaded; add the column and export again."
+        case let .noHeader(f):
+            return "\(f): the file is empty (no header row). Export the extract again."
+        }
+    }
+}
+
+/// One rejected row: where it is, which column failed, the value and a reason a person can act on.
+public struct Reject: Sendable, Equatable, Hashable {
+    /// The extract's file name (no folder).
+    public var file: String
+    /// Physical line where the record starts (header = 1).
+    public var line: Int
+    /// The contract column at fault; empty for a whole-row fault such as a wrong field count.
+    public var column: String
+    public var value: String
+    public var reason: String
+
+    public init(file: String, line: Int, column: String, value: String, reason: String) {
+        self.file = file; self.line = line; self.column = column; self.value = value; self.reason = reason
+    }
+}
