@@ -1,0 +1,133 @@
+/// Everything the metrics read, loaded from the store once per report.
+///
+/// Metrics are pure functions of a `Dataset` and a `ReportContext`, so tests build small datasets
+/// by hand and the store stays out of the aggregation core.
+public struct Dataset: Sendable {
+    /// Sorted by `episodeID`.
+    public var episodes: [Episode]
+    public var outcomes: [OutcomeScore]
+    public var feedback: [FeedbackAnswer]
+    /// One entry per pupil in the attendance data, sorted by `childID`.
+    public var attendance: [PupilAttendance]
+
+    public init(episodes: [Episode], outcomes: [OutcomeScore] = [], feedback: [FeedbackAnswer] = [],
+                attendance: [PupilAttendance] = []) {
+        self.episodes = episodes.sorted { $0.episodeID.utf8.lexicographicallyPrecedes($1.episodeID.utf8) }
+        self.outcomes = outcomes; self.feedback = feedback
+        self.attendance = attendance.sorted { $0.childID.utf8.lexicographicallyPrecedes($1.childID.utf8) }
+    }
+}
+
+/// Session counts over some days (ATTENDANCE_CODES.md measures).
+public struct SessionTotals: Sendable, Equatable {
+    public var attended = 0
+    public var authorised = 0
+    public var unauthorised = 0
+    public var notPossible = 0
+    public init() {}
+    public init(attended: Int, authorised: Int, unauthorised: Int, notPossible: Int) {
+        self.attended = attended; self.authorised = authorised
+        self.unauthorised = unauthorised; self.notPossible = notPossible
+    }
+    public var possible: Int { attended + authorised + unauthorised }
+    public var absent: Int { authorised + unauthorised }
+    /// Every session, whatever its mark (a row exists when it has any, PRECISE.md 10).
+    public var all: Int { possible + notPossible }
+    public var isPersistentlyAbsent: Bool { possible > 0 && 10 * absent >= possible }
+    public var isSeverelyAbsent: Bool { possible > 0 && 2 * absent >= possible }
+
+    public static func += (a: inout SessionTotals, b: SessionTotals) {
+        a.attended += b.attended; a.authorised += b.authorised
+        a.unauthorised += b.unauthorised; a.notPossible += b.notPossible
+    }
+}
+
+/// One pupil's sessions as per-day counts with prefix sums, so the sessions of any date range
+/// (an episode's open days clipped to a window) are two binary searches away.
+///
+/// Sessions at two schools on the same date and session are two sessions (PRECISE.md 21).
+public struct PupilAttendance: Sendable {
+    public let childID: String
+    /// Days with at least one session, ascending.
+    public let days: [Day]
+    /// Prefix sums, `days.count + 1` long: element `i` sums days `0..<i`. Columns: attended,
+    /// authorised, unauthorised, not possible.
+    @usableFromInline let prefix: [SIMD4<Int32>]
+
+    /// Builds from sessions in any order.
+    public init(childID: String, sessions: [(day: Day, cls: MarkClass)]) {
+        self.childID = childID
+        let sorted = sessions.sorted { $0.day < $1.day }
+        var days: [Day] = []
+        var prefix: [SIMD4<Int32>] = [SIMD4(repeating: 0)]
+        for s in sorted {
+            if days.last != s.day { days.append(s.day); prefix.append(prefix.last!) }
+            let i = prefix.count - 1
+            switch s.cls {
+            case .present, .approvedActivity: prefix[i][0] += 1
+            case .authorised: prefix[i][1] += 1
+            case .unauthorised: prefix[i][2] += 1
+            case .notPossible: prefix[i][3] += 1
+            }
+        }
+        self.days = days
+        self.prefix = prefix
+    }
+
+    /// Builds from days already ascending and unique with their per-day counts (the store's path).
+    public init(childID: String, days: [Day], counts: [SIMD4<Int32>]) {
+        self.childID = childID
+        self.days = days
+        var p = [SIMD4<Int32>](repeating: .zero, count: days.count + 1)
+        for i in 0..<counts.count { p[i + 1] = p[i] &+ counts[i] }
+        prefix = p
+    }
+
+    /// Totals of the sessions dated `from ... through` (inclusive); empty when `from > through`.
+    @inlinable
+    public func totals(from: Day, through: Day) -> SessionTotals {
+        guard from <= through else { return SessionTotals() }
+        let lo = lowerBound(from), hi = lowerBound(through &+ 1)
+        let d = prefix[hi] &- prefix[lo]
+        return SessionTotals(attended: Int(d[0]), authorised: Int(d[1]), unauthorised: Int(d[2]),
+                             notPossible: Int(d[3]))
+    }
+
+    /// First index whose day is ≥ `d`.
+    @usableFromInline
+    func lowerBound(_ d: Day) -> Int {
+        var lo = 0, hi = days.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if days[mid] < d { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Totals over a set of day ranges, each day counted once even where ranges overlap
+    /// ("a session counts once per row even when two matching episodes were open").
+    public func totals(over ranges: [ClosedRange<Day>]) -> SessionTotals {
+        var t = SessionTotals()
+        for r in DayRanges.merge(ranges) { t += totals(from: r.lowerBound, through: r.upperBound) }
+        return t
+    }
+}
+
+/// Helpers for sets of day ranges.
+public enum DayRanges {
+    /// Sorts and merges overlapping or adjacent ranges.
+    public static func merge(_ ranges: [ClosedRange<Day>]) -> [ClosedRange<Day>] {
+        guard ranges.count > 1 else { return ranges }
+        let s = ranges.sorted { $0.lowerBound < $1.lowerBound }
+        var out: [ClosedRange<Day>] = [s[0]]
+        for r in s.dropFirst() {
+            let last = out[out.count - 1]
+            if r.lowerBound <= last.upperBound &+ 1 {
+                if r.upperBound > last.upperBound { out[out.count - 1] = last.lowerBound...r.upperBound }
+            } else {
+                out.append(r)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,74 @@
+/// One indicator cell: a number or one of the official-statistics symbols (OUTPUTS.md).
+public enum Cell: Equatable, Sendable {
+    /// A whole count.
+    case int(Int)
+    /// A figure rounded at write time to the column's decimal places (PRECISE.md 14).
+    case num(Double)
+    /// `c`: suppressed to protect children.
+    case c
+    /// `z`: cannot be computed (a mean of nothing, a change against a period with none).
+    case z
+    /// `x`: not available.
+    case x
+
+    public var isSuppressed: Bool { self == .c }
+}
+
+/// A filter or indicator column: its name and what its meta row says.
+public struct ColumnSpec: Sendable, Equatable {
+    public var name: String
+    public var label: String
+    /// `""`, `"%"` or `"pp"` (indicators only).
+    public var unit: String
+    /// Grouping shown by the meta file (indicators), or the filter hint (filters).
+    public var hint: String
+
+    public init(_ name: String, _ label: String, unit: String = "", hint: String = "") {
+        self.name = name; self.label = label; self.unit = unit; self.hint = hint
+    }
+
+    /// Decimal places by column name (PRECISE.md 14).
+    public var dp: Int { ColumnSpec.decimalPlaces(name) }
+
+    public static func decimalPlaces(_ name: String) -> Int {
+        for p in ["mean_", "median_", "sd_", "ci95_"] where name.hasPrefix(p) { return 2 }
+        if name.hasSuffix("_pct") || name.hasSuffix("_pp") || name.hasPrefix("pct_") { return 1 }
+        return 0
+    }
+}
+
+/// One output row: its window (or month), breakdown, six cohort values, the table's own filter
+/// values, and its indicator cells.
+public struct OutputRow: Sendable, Equatable {
+    /// `Reporting month`/`Rolling 12 months`, or `YYYY-MM` for the trend tables.
+    public var window: String
+    public var breakdown: String
+    public var cohort: [String]
+    public var filters: [String]
+    public var cells: [Cell]
+
+    public init(window: String, breakdown: String, cohort: [String], filters: [String] = [], cells: [Cell]) {
+        self.window = window; self.breakdown = breakdown; self.cohort = cohort
+        self.filters = filters; self.cells = cells
+    }
+}
+
+/// A whole metric table, rows already in their final order.
+public struct OutputTable: Sendable {
+    /// File name without `.csv`, e.g. `distance_travelled`.
+    public var name: String
+    /// `window`, or `month` for the trend tables.
+    public var windowColumn: String
+    public var filters: [ColumnSpec]
+    public var indicators: [ColumnSpec]
+    public var rows: [OutputRow]
+
+    public init(name: String, windowColumn: String = "window", filters: [ColumnSpec] = [],
+                indicators: [ColumnSpec], rows: [OutputRow] = []) {
+        self.name = name; self.windowColumn = windowColumn; self.filters = filters
+        self.indicators = indicators; self.rows = rows
+    }
+
+    /// The index of an indicator column by name (for tests and the summary page).
+    public func indicatorIndex(_ name: String) -> Int? { indicators.firstIndex { $0.name == name } }
+}
