@@ -12,7 +12,8 @@ public enum CSVText {
 
     /// Quotes a field when it holds a comma, quote, CR or LF.
     public static func field(_ s: String) -> String {
-        let needs = s.utf8.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
+        var needs = false
+        for b in s.utf8 where b == 44 || b == 34 || b == 10 || b == 13 { needs = true; break }
         guard needs else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

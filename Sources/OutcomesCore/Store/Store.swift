@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// The embedded SQLite store: one table per extract kind plus the load log (`docs/STORE.md`).
+///
+/// Writes go through raw prepared statements inside one transaction per extract file, so a file
+/// loads all or nothing and a county year loads in seconds.
+public final class Store {
+    public let path: String
+    let queue: DatabaseQueue
+
+    /// Opens (creating when needed, readable by its owner only) the store at `path`.
+    public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
+        if !readOnly && !FileManager.default.fileExists(atPath: path) {
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+            let fd = open(path, O_CREAT | O_WRONLY, 0o600)
+            if fd >= 0 { close(fd) }
+        }
+        if !readOnly { chmod(path, 0o600) }
+        var config = Configuration()
+        config.readonly = readOnly
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            db.add(function: StoreFunctions.mergeMarks)
+            db.add(function: StoreFunctions.countMarks)
+        }
+        queue = try DatabaseQueue(path: path, configuration: config)
+        if !readOnly { try migrate() }
+    }
+
+    private func migrate() throws {
+        try queue.write { db in
+            for s in StoreSchema.statements { try db.execute(sql: s) }
+            if try Int.fetchOne(db, sql: "SELECT count(*) FROM attendance_mark_codes") == 0 {
+                for (i, m) in AttendanceMarks.codes.enumerated() {
+                    try db.execute(sql: "INSERT INTO attendance_mark_codes VALUES (?, ?, ?)",
+                                   arguments: [i + 1, m.code, StoreSchema.classLabel(m.cls)])
+                }
+                for slot in 0..<62 {
+                    try db.execute(sql: "INSERT INTO attendance_slots VALUES (?, ?, ?)",
+                                   arguments: [slot, slot / 2 + 1, slot % 2 == 0 ? "AM" : "PM"])
+                }
+            }
+        }
+    }
+
+    /// Whether a file with this content was loaded before (idempotence by SHA-256).
+    public func wasLoaded(sha256: String) throws -> Bool {
+        try queue.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM load_log WHERE sha256 = ?)", arguments: [sha256]) ?? false
+        }
+    }
+
+    /// Every stored episode id (outcome and feedback rows must refer to one).
+    public func episodeIDs() throws -> Set<String> {
+        try queue.read { db in Set(try String.fetchAll(db, sql: "SELECT episode_id FROM episodes")) }
+    }
+
+    /// Row counts per table, for reports and tests.
+    public func rowCounts() throws -> [String: Int] {
+        try queue.read { db in
+            var d: [String: Int] = [:]
+            for t in ["episodes", "outcomes", "feedback", "attendance_months", "load_log"] {
+                d[t] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(t)") ?? 0
+            }
+            return d
+        }
+    }
+
+    /// Runs `body` in one write transaction: everything it writes lands together or not at all.
+    public func transaction(_ body: (StoreWriter) throws -> Void) throws {
+        try queue.inTransaction { db in
+            try body(StoreWriter(db: db))
+            return .commit
+        }
+    }
+
+    /// Read access for report code and analysts' queries.
+    public func read<T>(_ body: (Database) throws -> T) throws -> T { try queue.read(body) }
+}
+
+/// SQL functions the store's upserts use.
+enum StoreFunctions {
+    /// `outcomes_merge_marks(old, new)`: a later extract's session replaces the stored one; slots
+    /// the new row leaves empty keep their stored mark.
+    static let mergeMarks = DatabaseFunction("outcomes_merge_marks", argumentCount: 2, pure: true) { v in
+        guard let old = String.fromDatabaseValue(v[0]), let new = String.fromDatabaseValue(v[1]) else { return nil }
+        var o = Array(old.utf8)
+        let n = Array(new.utf8)
+        if o.count < n.count { o += [UInt8](repeating: StoreSchema.noMark, count: n.count - o.count) }
+        for i in 0..<n.count where n[i] != StoreSchema.noMark { o[i] = n[i] }
+        return String(decoding: o, as: UTF8.self)
+    }
+
+    /// `outcomes_count_marks(marks, class)`: sessions of a mark class (0-4, see MarkClass) in a
+    /// packed month; class 5 counts possible sessions.
+    static let countMarks = DatabaseFunction("outcomes_count_marks", argumentCount: 2, pure: true) { v in
+        guard let m = String.fromDatabaseValue(v[0]), let c = Int.fromDatabaseValue(v[1]) else { return nil }
+        var n = 0
+        for b in m.utf8 where b != StoreSchema.noMark {
+            let cls = AttendanceMarks.cls(ofNumber: b - StoreSchema.noMark)
+            if c == 5 ? cls.isPossible : Int(cls.rawValue) == c { n += 1 }
+        }
+        return n
+    }
+}

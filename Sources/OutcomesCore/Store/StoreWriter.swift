@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// Writes one extract file's rows inside the store's open transaction.
+///
+/// Uses SQLite prepared statements directly (bind, step, reset): GRDB's argument arrays cost more
+/// than the insert itself at a quarter of a million rows.
+public struct StoreWriter {
+    let db: Database
+
+    /// Records a loaded file in the load log.
+    public func logFile(name: String, kind: ExtractKind, sha256: String, read: Int, loaded: Int, rejected: Int) throws {
+        let now = ISO8601DateFormatter().string(from: Date())
+        try db.execute(sql: "INSERT INTO load_log (file_name, kind, sha256, rows_read, rows_loaded, rows_rejected, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [name, kind.rawValue, sha256, read, loaded, rejected, now])
+    }
+
+    /// Inserts or replaces episodes (a later extract's row replaces the stored one).
+    public func upsert(episodes: [Episode], file: String) throws {
+        let st = try Prepared(db, """
+            INSERT OR REPLACE INTO episodes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """)
+        for e in episodes {
+            st.text(1, e.episodeID); st.text(2, e.childID); st.text(3, e.familyID); st.text(4, e.service)
+            st.text(5, e.locality); st.text(6, e.level); st.day(7, e.referralDate); st.day(8, e.allocationDate)
+            st.day(9, e.firstContactDate); st.day(10, e.assessmentDate); st.day(11, e.firstTafDate)
+            st.day(12, e.closureDate); st.text(13, e.closureReason); st.text(14, e.birthMonth?.text)
+            st.text(15, e.gender); st.text(16, e.ethnicity)
+            if let s = e.send { st.int(17, s ? 1 : 0) } else { st.null(17) }
+            st.text(18, e.schoolURN); st.text(19, file)
+            try st.step()
+        }
+    }
+
+    /// Inserts or replaces outcome scores by their key.
+    public func upsert(outcomes: [OutcomeScore], file: String) throws {
+        let st = try Prepared(db, "INSERT OR REPLACE INTO outcomes VALUES (?,?,?,?,?,?,?)")
+        for o in outcomes {
+            st.text(1, o.episodeID); st.day(2, o.assessmentDate); st.text(3, o.stage.code); st.text(4, o.domain)
+            st.text(5, o.ratedBy.rawValue); st.int(6, o.score); st.text(7, file)
+            try st.step()
+        }
+    }
+
+    /// Inserts or replaces feedback answers by their key.
+    public func upsert(feedback: [FeedbackAnswer], file: String) throws {
+        let st = try Prepared(db, "INSERT OR REPLACE INTO feedback VALUES (?,?,?,?,?,?,?,?,?,?)")
+        for f in feedback {
+            st.text(1, f.responseID); st.text(2, f.question); st.text(3, f.episodeID); st.text(4, f.service)
+            st.day(5, f.receivedDate); st.text(6, f.respondent); st.text(7, f.instrument); st.text(8, f.answer)
+            if let c = f.answerClass { st.int(9, c.rawValue) } else { st.null(9) }
+            st.text(10, file)
+            try st.step()
+        }
+    }
+
+    /// Merges packed attendance months: a session already stored is replaced by the new file's mark.
+    public func merge(attendance months: [AttendanceMonth]) throws {
+        let st = try Prepared(db, """
+            INSERT INTO attendance_months VALUES (?,?,?,?,?,?,?,?,?)
+            ON CONFLICT (child_id, school_urn, month) DO UPDATE SET
+              marks = outcomes_merge_marks(marks, excluded.marks),
+              sessions_possible = outcomes_count_marks(outcomes_merge_marks(marks, excluded.marks), 5),
+              sessions_attended = outcomes_count_marks(outcomes_merge_marks(marks, excluded.marks), 1)
+                + outcomes_count_marks(outcomes_merge_marks(marks, excluded.marks), 2),
+              sessions_authorised = outcomes_count_marks(outcomes_merge_marks(marks, excluded.marks), 3),
+              sessions_unauthorised = outcomes_count_marks(outcomes_merge_marks(marks, excluded.marks), 4),
+              sessions_not_possible = outcomes_count_marks(outcomes_merge_marks(marks, excluded.marks), 0)
+            """)
+        for m in months {
+            st.text(1, m.childID); st.text(2, m.schoolURN); st.text(3, m.month.text)
+            m.marks.withUnsafeBufferPointer { st.ascii(4, $0) }
+            var t = SessionTotals()
+            for b in m.marks where b != StoreSchema.noMark {
+                switch AttendanceMarks.cls(ofNumber: b - StoreSchema.noMark) {
+                case .present, .approvedActivity: t.attended += 1
+                case .authorised: t.authorised += 1
+                case .unauthorised: t.unauthorised += 1
+                case .notPossible: t.notPossible += 1
+                }
+            }
+            st.int(5, t.possible); st.int(6, t.attended); st.int(7, t.authorised); st.int(8, t.unauthorised)
+            st.int(9, t.notPossible)
+            try st.step()
+        }
+    }
+}
+
+/// One pupil at one school for one calendar month, packed as the store keeps it: `marks` has
+/// `2 × days-in-month` bytes, `'0'` for no mark or `'0' + mark number`.
+public struct AttendanceMonth: Sendable, Equatable {
+    public var childID: String
+    public var schoolURN: String
+    public var month: Month
+    public var marks: [UInt8]
+
+    public init(childID: String, schoolURN: String, month: Month, marks: [UInt8]) {
+        self.childID = childID; self.schoolURN = schoolURN; self.month = month; self.marks = marks
+    }
+
+    /// Regroups weekly rows into calendar months, sorted by child, school and month.
+    public static func from(weeks: [AttendanceWeek]) -> [AttendanceMonth] {
+        struct Key: Hashable { var child: String; var urn: String; var month: Int }
+        var map: [Key: [UInt8]] = [:]
+        map.reserveCapacity(weeks.count / 3)
+        for w in weeks {
+            for slot in 0..<14 where w.marks[slot] != 0 {
+                let day = w.weekStart + Day(slot / 2)
+                let c = Days.civil(day)
+                let m = Month(year: c.year, month: c.month)
+                let key = Key(child: w.childID, urn: w.schoolURN, month: m.index)
+                let i = 2 * (c.day - 1) + slot % 2
+                if map[key] == nil {
+                    map[key] = [UInt8](repeating: StoreSchema.noMark, count: 2 * Days.daysInMonth(year: c.year, month: c.month))
+                }
+                map[key]![i] = StoreSchema.noMark + w.marks[slot]
+            }
+        }
+        return map.map { AttendanceMonth(childID: $0.key.child, schoolURN: $0.key.urn, month: Month(index: $0.key.month), marks: $0.value) }
+            .sorted {
+                if $0.childID != $1.childID { return $0.childID.utf8.lexicographicallyPrecedes($1.childID.utf8) }
+                if $0.schoolURN != $1.schoolURN { return $0.schoolURN.utf8.lexicographicallyPrecedes($1.schoolURN.utf8) }
+                return $0.month < $1.month
+            }
+    }
+}
+
+/// A reusable raw prepared statement (finalised when released).
+final class Prepared {
+    let stmt: OpaquePointer
+    let db: Database
+    static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    init(_ db: Database, _ sql: String) throws {
+        self.db = db
+        var s: OpaquePointer?
+        let rc = sqlite3_prepare_v2(db.sqliteConnection, sql, -1, &s, nil)
+        guard rc == SQLITE_OK, let s else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
+        }
+        stmt = s
+    }
+    deinit { sqlite3_finalize(stmt) }
+
+    func text(_ i: Int32, _ v: String?) {
+        guard var s = v else { sqlite3_bind_null(stmt, i); return }
+        s.withUTF8 { b in _ = sqlite3_bind_text(stmt, i, UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(b.count), Prepared.transient) }
+    }
+    func ascii(_ i: Int32, _ b: UnsafeBufferPointer<UInt8>) {
+        _ = sqlite3_bind_text(stmt, i, UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(b.count), Prepared.transient)
+    }
+    func day(_ i: Int32, _ d: Day?) { text(i, d.map(Days.iso)) }
+    func int(_ i: Int32, _ v: Int) { sqlite3_bind_int64(stmt, i, Int64(v)) }
+    func null(_ i: Int32) { sqlite3_bind_null(stmt, i) }
+
+    func step() throws {
+        let rc = sqlite3_step(stmt)
+        sqlite3_reset(stmt)
+        guard rc == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+    }
+}
