@@ -1,0 +1,65 @@
+import Foundation
+import GRDB
+
+/// `data_quality.csv` (OUTPUTS.md): checks over the whole data, each with its figure, threshold
+/// and pass/fail. They warn; they never fail the run.
+public enum DataQuality {
+    /// Thresholds in percent; a check passes when its figure is at or below the threshold.
+    public static let defaultThresholds: [String: Double] = [
+        "episodes_unknown_gender_pct": 10, "episodes_unknown_ethnicity_pct": 10,
+        "episodes_unknown_birth_month_pct": 10, "open_over_12_months_no_recent_assessment_pct": 25,
+        "attendance_n_marks_over_a_month_old_pct": 1, "pupils_with_no_school_pct": 5,
+    ]
+
+    struct Check { let name: String; let description: String; let sql: String }
+
+    /// The checks in output order; each SQL returns (numerator, denominator) as at the period end.
+    static let checks: [Check] = [
+        Check(name: "episodes_unknown_gender_pct", description: "Episodes with gender Unknown",
+              sql: "SELECT count(*) FILTER (WHERE gender = 'Unknown'), count(*) FROM episodes WHERE allocation_date <= :end"),
+        Check(name: "episodes_unknown_ethnicity_pct", description: "Episodes with no ethnicity code",
+              sql: "SELECT count(*) FILTER (WHERE ethnicity IS NULL), count(*) FROM episodes WHERE allocation_date <= :end"),
+        Check(name: "episodes_unknown_birth_month_pct", description: "Episodes with no birth month",
+              sql: "SELECT count(*) FILTER (WHERE birth_month IS NULL), count(*) FROM episodes WHERE allocation_date <= :end"),
+        Check(name: "open_over_12_months_no_recent_assessment_pct",
+              description: "Episodes open over 12 months at the period end with no outcome assessment in the last 12 weeks",
+              sql: """
+              SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.episode_id = e.episode_id
+                       AND o.assessment_date > date(:end, '-84 days') AND o.assessment_date <= :end)), count(*)
+              FROM episodes e WHERE allocation_date <= date(:end, '-12 months')
+                AND (closure_date IS NULL OR closure_date > :end)
+              """),
+        Check(name: "attendance_n_marks_over_a_month_old_pct",
+              description: "Sessions still marked N (reason not yet provided) more than a month before the period end",
+              sql: """
+              SELECT count(*) FILTER (WHERE mark = 'N' AND date < date(:end, '-1 month')), count(*)
+              FROM attendance_sessions WHERE date <= :end AND date >= date(:end, '-12 months')
+              """),
+        Check(name: "pupils_with_no_school_pct", description: "Pupils whose attendance appears under no school",
+              sql: """
+              SELECT count(DISTINCT child_id) FILTER (WHERE school_urn = ''), count(DISTINCT child_id)
+              FROM attendance_months WHERE month <= substr(:end, 1, 7)
+              """),
+    ]
+
+    /// The table's CSV text for `period`.
+    public static func csv(store: Store, period: Month, thresholds: [String: Double]) throws -> (text: String, failed: [String]) {
+        var out = CSVText.line(["check", "description", "numerator", "denominator", "figure_pct", "threshold_pct", "result"])
+        var failed: [String] = []
+        let end = Days.iso(period.lastDay)
+        try store.read { db in
+            for c in checks {
+                let row = try Row.fetchOne(db, sql: c.sql, arguments: ["end": end])
+                let num: Int = row?[0] ?? 0, den: Int = row?[1] ?? 0
+                let t = thresholds[c.name] ?? defaultThresholds[c.name]!
+                let figure = den == 0 ? nil : 100.0 * Double(num) / Double(den)
+                let pass = (figure ?? 0) <= t + 1e-12
+                if !pass { failed.append(c.name) }
+                out += CSVText.line([c.name, c.description, String(num), String(den),
+                                     figure.map { NumberFormat.rounded($0, dp: 1) } ?? "z",
+                                     NumberFormat.rounded(t, dp: 1), pass ? "pass" : "fail"])
+            }
+        }
+        return (out, failed)
+    }
+}

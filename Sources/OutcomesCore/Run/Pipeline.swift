@@ -1,0 +1,222 @@
+import Foundation
+
+/// Exit statuses a scheduled run relies on (OUTPUTS.md).
+public enum ExitStatus: Int32, Sendable {
+    case success = 0, failure = 1, usage = 2, contract = 3, rejects = 4
+}
+
+/// Options shared by `run`, `load`, `report` and `validate`, after configuration is applied.
+public struct RunOptions: Sendable {
+    public var extracts = "data"
+    public var period: Month?
+    public var out = "output"
+    public var db = "outcomes.db"
+    public var queries: String? = "queries"
+    public var config = OutcomesConfig()
+    public var threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
+    public var summary = true
+    /// The day of the run (for the default period); a parameter so tests can fix it.
+    public var today: Day = Days.today()
+    /// Command-line words, for the manifest.
+    public var commandLine: [String] = []
+    public init() {}
+
+    public var suppressMax: Int { config.suppressMax }
+    public var maxRejectPct: Double { config.maxRejectPct }
+}
+
+/// The main job: load, then report into an atomically swapped period folder.
+public final class Pipeline {
+    public let options: RunOptions
+    public let console: Console
+    private let started = Date()
+
+    public init(options: RunOptions, console: Console) {
+        self.options = options; self.console = console
+    }
+
+    /// `outcomes run`: load the extracts, then report.
+    public func run() -> ExitStatus {
+        guarded {
+            let store = try Store(path: options.db)
+            let load = try self.load(into: store)
+            if let s = self.failureStatus(load) { return s }
+            return try self.report(store: store, load: load, command: "run")
+        }
+    }
+
+    /// `outcomes load`: load only.
+    public func loadOnly() -> ExitStatus {
+        guarded {
+            let store = try Store(path: options.db)
+            let load = try self.load(into: store)
+            return self.failureStatus(load) ?? .success
+        }
+    }
+
+    /// `outcomes report`: report from the store.
+    public func reportOnly() -> ExitStatus {
+        guarded {
+            guard FileManager.default.fileExists(atPath: options.db) else {
+                throw RunError.noStore(options.db)
+            }
+            return try self.report(store: try Store(path: options.db), load: LoadReport(), command: "report")
+        }
+    }
+
+    /// `outcomes validate`: read every extract, write the rejects report, touch nothing else.
+    public func validate(rejectsPath: String) -> ExitStatus {
+        guarded {
+            let store = FileManager.default.fileExists(atPath: options.db) ? try Store(path: options.db, readOnly: true) : nil
+            var loader = Loader(store: store, rules: ExtractRules(extraDomains: options.config.extraDomains),
+                                maxRejectPct: options.maxRejectPct, write: false)
+            loader.progress = { [console] e in if case .fileFinished(let r) = e { console.step(Self.describe(r)) } }
+            let report = try loader.load(folder: options.extracts)
+            for w in report.warnings { console.warning(w) }
+            try OutputFolder.makeDirectory((rejectsPath as NSString).deletingLastPathComponent.isEmpty ? "." : (rejectsPath as NSString).deletingLastPathComponent)
+            try OutputFolder.writeFile(path: rejectsPath, data: Data(RejectsReport.csv(report.rejects).utf8))
+            console.step("rejects report: \(rejectsPath) (\(report.rejects.count) rows)")
+            if let e = report.contractError { console.error(e.localizedDescription); return .contract }
+            if report.exceededRejectLimit {
+                console.error("more than \(options.maxRejectPct)% of a file's rows were rejected; see \(rejectsPath)")
+                return .rejects
+            }
+            return .success
+        }
+    }
+
+    // MARK: - Steps
+
+    private func load(into store: Store) throws -> LoadReport {
+        var loader = Loader(store: store, rules: ExtractRules(extraDomains: options.config.extraDomains),
+                            maxRejectPct: options.maxRejectPct)
+        let console = self.console
+        loader.progress = { e in
+            switch e {
+            case let .fileStarted(name, _, bytes): console.beginProgress("loading \(name)", total: bytes)
+            case .bytes(let n): console.advance(n)
+            case .fileFinished(let r): console.endProgress(); console.step(Self.describe(r))
+            }
+        }
+        let report = try loader.load(folder: options.extracts)
+        for w in report.warnings { console.warning(w) }
+        return report
+    }
+
+    static func describe(_ r: FileLoadResult) -> String {
+        if r.unchanged { return "\(r.file): unchanged since it was loaded before; skipped" }
+        let tail = r.overRejectLimit ? " — over the reject limit, not loaded" : ""
+        return "\(r.file): \(r.rowsRead) rows read, \(r.rowsLoaded) loaded, \(r.rowsRejected) rejected\(tail)"
+    }
+
+    /// Exit 3 or 4 after a load, writing the rejects report outside any period folder.
+    private func failureStatus(_ load: LoadReport) -> ExitStatus? {
+        guard load.contractError != nil || load.exceededRejectLimit else { return nil }
+        let path = (options.out as NSString).appendingPathComponent("rejects-failed-run.csv")
+        do {
+            try OutputFolder.makeDirectory(options.out)
+            try OutputFolder.writeFile(path: path, data: Data(RejectsReport.csv(load.rejects).utf8))
+        } catch { console.error("could not write the rejects report \(path): \(error.localizedDescription)") }
+        if let e = load.contractError {
+            console.error("\(e.localizedDescription) No tables were written; the rejects report is \(path).")
+            return .contract
+        }
+        let files = load.files.filter(\.overRejectLimit).map(\.file).joined(separator: ", ")
+        console.error("more than \(options.maxRejectPct)% of the rows of \(files) were rejected, so it was not loaded and no tables were written. The rejects report is \(path); fix the extract or raise --max-reject-pct.")
+        return .rejects
+    }
+
+    private func report(store: Store, load: LoadReport, command: String) throws -> ExitStatus {
+        guard let period = try options.period ?? store.defaultPeriod(today: options.today) else {
+            throw RunError.noData
+        }
+        console.step("reporting \(period.text)")
+        let dataset = try store.dataset()
+        let ctx = ReportContext(period: period, threshold: options.suppressMax,
+                                breakdowns: Breakdown.defaults + options.config.extraBreakdowns,
+                                geography: options.config.geography, chineseGroup: options.config.chineseGroup,
+                                impactDaysBefore: options.config.impactDaysBefore,
+                                impactMinSessions: options.config.impactMinSessions,
+                                extraHolidays: options.config.extraBankHolidays, threads: options.threads)
+        let folder = try OutputFolder(root: options.out, period: period)
+        do {
+            let tables = MetricTables.all(dataset, ctx) { [console] name in console.detail("computed \(name)") }
+            let writer = TableWriter(period: period, geography: ctx.geography)
+            for t in tables {
+                try folder.write("\(t.name).csv", text: writer.csv(t), rows: t.rows.count)
+                try folder.write("\(t.name).meta.csv", text: writer.meta(t))
+            }
+            try folder.write("rejects.csv", text: RejectsReport.csv(load.rejects), rows: load.rejects.count)
+            let dq = try DataQuality.csv(store: store, period: period, thresholds: options.config.qualityThresholds)
+            try folder.write("data_quality.csv", text: dq.text)
+            for f in dq.failed { console.warning("data quality check \(f) is over its threshold (see data_quality.csv)") }
+            var failedQueries: [String] = []
+            if let q = options.queries, FileManager.default.fileExists(atPath: q) {
+                failedQueries = try runQueries(folder: q, into: folder, period: period)
+            }
+            if options.summary {
+                try folder.write("summary.html", text: SummaryPage.html(tables: tables, period: period, load: load))
+            }
+            let manifest = Manifest(command: command, period: period, options: manifestOptions(period),
+                                    started: started, finished: Date(), inputs: load.files, outputs: folder.written)
+            try folder.write("manifest.json", text: try manifest.json(), rows: 0)
+            try folder.commit()
+            console.step("wrote \(folder.finalPath)")
+            if !failedQueries.isEmpty {
+                console.error("these queries failed: \(failedQueries.joined(separator: ", ")); the other tables were written")
+                return .failure
+            }
+            return .success
+        } catch {
+            folder.discard()
+            throw error
+        }
+    }
+
+    private func manifestOptions(_ period: Month) -> [String: String] {
+        ["extracts": options.extracts, "out": options.out, "db": options.db, "queries": options.queries ?? "",
+         "period": period.text, "suppress_max": String(options.suppressMax),
+         "max_reject_pct": String(options.maxRejectPct), "threads": String(options.threads),
+         "command_line": options.commandLine.joined(separator: " ")]
+    }
+
+    /// Runs the store-level operation, turning errors into the documented exit statuses.
+    private func guarded(_ body: () throws -> ExitStatus) -> ExitStatus {
+        do { return try body() } catch let e as ExtractError {
+            console.error(e.localizedDescription); return .contract
+        } catch let e as ConfigError {
+            console.error(e.localizedDescription); return .usage
+        } catch let e as RunError {
+            console.error(e.localizedDescription); return e.status
+        } catch {
+            console.error("unexpected failure: \(error.localizedDescription). The previous outputs were left as they were.")
+            return .failure
+        }
+    }
+}
+
+/// Run-level problems a user can act on.
+public enum RunError: LocalizedError, Equatable {
+    case noStore(String)
+    case noData
+    case queriesFailed([String])
+
+    public var status: ExitStatus {
+        switch self {
+        case .noStore, .noData: return .usage
+        case .queriesFailed: return .failure
+        }
+    }
+    public var errorDescription: String? {
+        switch self {
+        case .noStore(let p): return "no store at \(p): run `outcomes load` first, or pass --db."
+        case .noData: return "the store holds no data from a month that has ended; load extracts first or pass --period YYYY-MM."
+        case .queriesFailed(let q): return "these queries failed: \(q.joined(separator: ", "))"
+        }
+    }
+}
+
+extension Days {
+    /// Today in UTC.
+    public static func today() -> Day { Day((Date().timeIntervalSince1970 / 86400).rounded(.down)) }
+}

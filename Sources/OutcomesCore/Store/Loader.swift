@@ -1,0 +1,188 @@
+import Crypto
+import Foundation
+
+/// What happened to one extract file in a load.
+public struct FileLoadResult: Sendable, Equatable {
+    public var file: String
+    public var kind: ExtractKind
+    public var sha256: String
+    public var rowsRead = 0
+    public var rowsLoaded = 0
+    public var rowsRejected = 0
+    /// Skipped: the same content was loaded before.
+    public var unchanged = false
+    /// Over the reject threshold: nothing from it was loaded (exit 4).
+    public var overRejectLimit = false
+}
+
+/// The outcome of loading a folder.
+public struct LoadReport: Sendable {
+    public var files: [FileLoadResult] = []
+    public var rejects: [Reject] = []
+    public var warnings: [String] = []
+    /// The contract error that stopped the load (exit 3), if any.
+    public var contractError: ExtractError?
+    public var exceededRejectLimit: Bool { files.contains { $0.overRejectLimit } }
+}
+
+/// Progress events for the terminal bar or the scheduled run's log lines.
+public enum LoadEvent {
+    case fileStarted(String, kind: ExtractKind, bytes: Int)
+    case bytes(Int)
+    case fileFinished(FileLoadResult)
+}
+
+/// Loads an extracts folder into the store (EXTRACTS.md "Loading rules", PRECISE.md 1-2).
+///
+/// Files load one at a time, kinds in the order episodes, outcomes, attendance, feedback, names in
+/// byte order within a kind. A file loads all or nothing in one transaction. The load stops at the
+/// first file that breaks the contract or exceeds the reject limit, so later files that may refer
+/// to it are not judged against a store that lacks it; files before it stay loaded.
+public struct Loader {
+    public var store: Store?
+    public var rules: ExtractRules
+    public var maxRejectPct: Double
+    public var bufferSize = 1 << 20
+    /// When false (`validate`) nothing is written and every file is read.
+    public var write: Bool
+    public var progress: ((LoadEvent) -> Void)?
+    /// Test hook: called inside a file's transaction after its rows are written; throwing
+    /// simulates a failure part-way through the file.
+    public var afterWrite: ((String) throws -> Void)?
+
+    public init(store: Store?, rules: ExtractRules = ExtractRules(), maxRejectPct: Double = 5, write: Bool = true) {
+        self.store = store; self.rules = rules; self.maxRejectPct = maxRejectPct; self.write = write
+    }
+
+    /// The extract files of a folder in load order, and warnings for the files it ignores.
+    public static func discover(folder: String) throws -> (files: [(name: String, kind: ExtractKind)], warnings: [String]) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+            throw ExtractError.unreadable(file: folder, detail: "no such folder")
+        }
+        var files: [(String, ExtractKind)] = []
+        var warnings: [String] = []
+        for n in names where !n.hasPrefix(".") {
+            if let k = ExtractKind.of(fileName: n) { files.append((n, k)) } else {
+                warnings.append("\(n): not an extract (names start episodes, outcomes, attendance or feedback and end .csv or .csv.gz); ignored")
+            }
+        }
+        files.sort { a, b in a.1 != b.1 ? a.1 < b.1 : a.0.utf8.lexicographicallyPrecedes(b.0.utf8) }
+        return (files, warnings.sorted())
+    }
+
+    /// Loads (or, with `write == false`, validates) every extract in `folder`.
+    public func load(folder: String) throws -> LoadReport {
+        var report = LoadReport()
+        let (files, warnings) = try Self.discover(folder: folder)
+        report.warnings = warnings
+        var sameRunEpisodes = Set<String>()
+        var storedEpisodes: Set<String>?
+        for (name, kind) in files {
+            let path = (folder as NSString).appendingPathComponent(name)
+            do {
+                let sha = try Self.sha256(path: path)
+                if write, let store, try store.wasLoaded(sha256: sha) {
+                    let r = FileLoadResult(file: name, kind: kind, sha256: sha, unchanged: true)
+                    report.files.append(r); progress?(.fileFinished(r))
+                    continue
+                }
+                if kind != .episodes && storedEpisodes == nil { storedEpisodes = try store?.episodeIDs() ?? [] }
+                let known = (storedEpisodes ?? []).union(sameRunEpisodes)
+                var result = try loadFile(path: path, name: name, kind: kind, sha: sha, known: known,
+                                          episodes: &sameRunEpisodes, rejects: &report.rejects)
+                if kind == .episodes { storedEpisodes = nil }
+                if result.rowsRead > 0, Double(result.rowsRejected) * 100 > maxRejectPct * Double(result.rowsRead) {
+                    result.overRejectLimit = true
+                }
+                report.files.append(result)
+                progress?(.fileFinished(result))
+                if result.overRejectLimit && write { break }
+            } catch let e as ExtractError {
+                report.contractError = e
+                if write { break }
+            }
+        }
+        return report
+    }
+
+    /// Reads, validates and (when writing) stores one file in one transaction.
+    private func loadFile(path: String, name: String, kind: ExtractKind, sha: String, known: Set<String>,
+                          episodes: inout Set<String>, rejects: inout [Reject]) throws -> FileLoadResult {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        progress?(.fileStarted(name, kind: kind, bytes: size ?? 0))
+        let progress = self.progress
+        let reader = try CSVReader(path: path, bufferSize: bufferSize,
+                                   rawObserver: progress.map { p in { p(.bytes($0.count)) } })
+        var result = FileLoadResult(file: name, kind: kind, sha256: sha)
+        var header: HeaderMap?
+        var write: ((StoreWriter) throws -> Void)?
+        func finish(read: Int, rejected: [Reject]) {
+            result.rowsRead = read; result.rowsRejected = rejected.count; result.rowsLoaded = read - rejected.count
+            rejects += rejected
+        }
+        switch kind {
+        case .attendance:
+            var batch: AttendanceBatch?
+            try reader.forEachRecord { rec in
+                if batch == nil {
+                    let h = try HeaderMap(kind: kind, file: name, header: rec); header = h
+                    batch = AttendanceBatch(AttendanceValidator(file: name, header: h, rules: rules))
+                } else { batch!.add(rec) }
+            }
+            guard let b = batch else { throw ExtractError.noHeader(file: name) }
+            finish(read: b.rowsRead, rejected: b.rejects)
+            if self.write {
+                let months = AttendanceMonth.from(weeks: b.weeks())
+                write = { try $0.merge(attendance: months) }
+            }
+        case .episodes:
+            let b = try Self.batch(reader, name: name, kind: kind) { FileBatch(EpisodeValidator(file: name, header: $0, rules: rules)) }
+            finish(read: b.rowsRead, rejected: b.rejects)
+            episodes.formUnion(b.rows.map(\.episodeID))
+            write = { try $0.upsert(episodes: b.rows, file: name) }
+        case .outcomes:
+            let b = try Self.batch(reader, name: name, kind: kind) {
+                FileBatch(OutcomeValidator(file: name, header: $0, rules: rules), isKnownEpisode: { known.contains($0) })
+            }
+            finish(read: b.rowsRead, rejected: b.rejects)
+            write = { try $0.upsert(outcomes: b.rows, file: name) }
+        case .feedback:
+            let b = try Self.batch(reader, name: name, kind: kind) {
+                FileBatch(FeedbackValidator(file: name, header: $0, rules: rules), isKnownEpisode: { known.contains($0) })
+            }
+            finish(read: b.rowsRead, rejected: b.rejects)
+            write = { try $0.upsert(feedback: b.rows, file: name) }
+        }
+        let overLimit = result.rowsRead > 0 && Double(result.rowsRejected) * 100 > maxRejectPct * Double(result.rowsRead)
+        if self.write, !overLimit, let store, let write {
+            let r = result
+            try store.transaction { w in
+                try write(w)
+                try afterWrite?(name)
+                try w.logFile(name: name, kind: kind, sha256: sha, read: r.rowsRead, loaded: r.rowsLoaded, rejected: r.rowsRejected)
+            }
+        }
+        return result
+    }
+
+    private static func batch<V: RowValidator>(_ reader: CSVReader, name: String, kind: ExtractKind,
+                                               make: (HeaderMap) -> FileBatch<V>) throws -> FileBatch<V> {
+        var batch: FileBatch<V>?
+        try reader.forEachRecord { rec in
+            if batch == nil { batch = make(try HeaderMap(kind: kind, file: name, header: rec)) } else { batch!.add(rec) }
+        }
+        guard let b = batch else { throw ExtractError.noHeader(file: name) }
+        return b
+    }
+
+    /// SHA-256 of a file's bytes, hex.
+    public static func sha256(path: String) throws -> String {
+        guard let fh = FileHandle(forReadingAtPath: path) else {
+            throw ExtractError.unreadable(file: (path as NSString).lastPathComponent, detail: "cannot open")
+        }
+        defer { try? fh.close() }
+        var h = SHA256()
+        while let d = try fh.read(upToCount: 4 << 20), !d.isEmpty { h.update(data: d) }
+        return h.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
