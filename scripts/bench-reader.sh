@@ -16,12 +16,12 @@ import Foundation
 let args = CommandLine.arguments
 func now() -> Double { Date().timeIntervalSinceReferenceDate }
 func cpu() -> Double {  // user+system seconds of all threads: honest when other jobs share the cores
-    var u = rusage(); getrusage(RUSAGE_SELF, &u)
+    var u = rusage(); getrusage(RUSAGE_SELF.rawValue, &u)
     return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
 }
 if args[1] == "gen" {
     let n = Int(args[3])!
-    let plain = FileHandle(forWritingAtPath: args[2]) ?? {
+    let plain = FileHandle(forWritingAtPath: args[2]) ?? { () -> FileHandle in
         FileManager.default.createFile(atPath: args[2], contents: nil)
         return FileHandle(forWritingAtPath: args[2])!
     }()

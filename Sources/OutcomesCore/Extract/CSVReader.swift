@@ -220,26 +220,42 @@ public final class CSVReader {
 
             case .unquoted:
                 // Hot loop: copy ordinary bytes until `,`, LF or CR. Bytes above `,` (digits,
-                // letters, `-`, `/`) take a single comparison.
-                let s = r
-                var c: UInt8 = 0
-                while r < end {
-                    c = buf[r]
-                    if c > comma || (c != comma && c != lf && c != cr) { r += 1; continue }
-                    break
-                }
-                let n = r - s
-                if w != s { memmove(buf + w, buf + s, n) }  // regions overlap
-                w += n
-                if r == end { continue }
-                r += 1
-                Self.addField(buf, from: fieldOut, to: w, recStart: recStart, &bounds, &boundsCap, &fieldCount)
-                if c == comma {
-                    fieldOut = w
-                    state = .fieldStart
-                } else {
+                // letters, `-`, `/`) take a single comparison. A following field or record that
+                // starts with such a byte (so cannot be quoted, blank or need trimming) is
+                // parsed here too, without a trip through the state switch.
+                fields: while true {
+                    let s = r
+                    var c: UInt8 = 0
+                    while r < end {
+                        c = buf[r]
+                        if c > comma || (c != comma && c != lf && c != cr) { r += 1; continue }
+                        break
+                    }
+                    let n = r - s
+                    if w != s { memmove(buf + w, buf + s, n) }  // regions overlap
+                    w += n
+                    if r == end { break fields }
+                    r += 1
+                    Self.addField(buf, from: fieldOut, to: w, recStart: recStart, &bounds, &boundsCap, &fieldCount)
+                    if c == comma {
+                        fieldOut = w
+                        if r < end && buf[r] > comma { continue fields }
+                        state = .fieldStart
+                        break fields
+                    }
                     try body(CSVRecord(line: recLine, fieldCount: fieldCount, base: buf + recStart, bounds: bounds))
-                    if c == lf { line += 1; state = .recordStart } else { state = .afterCR }
+                    if c == lf {
+                        line += 1
+                        if r < end && buf[r] > comma {
+                            recStart = r; w = r; fieldOut = r
+                            recLine = line; fieldCount = 0
+                            continue fields
+                        }
+                        state = .recordStart
+                    } else {
+                        state = .afterCR
+                    }
+                    break fields
                 }
 
             case .quoted:
