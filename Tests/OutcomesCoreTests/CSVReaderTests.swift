@@ -240,6 +240,16 @@ private func readAll(_ path: String, bufferSize: Int) throws -> [Parsed] {
         #expect(got.count == 4)
     }
 
+    @Test func gzipReaderDroppedUnreadDoesNotHang() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("u.csv.gz").path
+        try writeGzip(Array("a,b\n".utf8), to: path)
+        var reader: CSVReader? = try CSVReader(path: path)
+        #expect(reader != nil)
+        reader = nil
+    }
+
     @Test func errorFromBodyStopsReadingAndPropagates() throws {
         struct Stop: Error {}
         let dir = try tempDir()

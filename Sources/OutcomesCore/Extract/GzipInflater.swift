@@ -32,7 +32,7 @@ final class GzipInflater: @unchecked Sendable {
     private var free: [Chunk] = []
     private var full: [Chunk] = []
     private var finished = false
-    private var exited = false
+    private var exited = true  // until `start`: a reader dropped unread has no thread to wait for
     private var cancelled = false
     private var failure: ExtractError?
 
@@ -43,6 +43,9 @@ final class GzipInflater: @unchecked Sendable {
     }
 
     func start() {
+        cond.lock()
+        exited = false
+        cond.unlock()
         let thread = Thread { [self] in self.run() }
         thread.name = "outcomes.inflate"
         thread.start()
