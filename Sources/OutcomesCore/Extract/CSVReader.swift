@@ -1,0 +1,322 @@
+import Foundation
+
+/// Streams the records of one extract file (plain CSV or gzip), parsing bytes in a reused buffer
+/// so a multi-gigabyte attendance extract loads in constant memory.
+///
+/// Format (EXTRACTS.md "Common format rules", PRECISE.md 3-4): RFC 4180 with a comma separator,
+/// `"` quoting and `""` inside quotes; quoted fields may hold commas and line breaks. Records end
+/// at LF, CRLF or a lone CR outside quotes. A UTF-8 byte-order mark at the start is skipped.
+/// Zero-length lines are skipped. Every field is trimmed of surrounding spaces and tabs after
+/// unquoting. The reader never rejects content: a stray quote inside an unquoted field is kept,
+/// text after a closing quote is appended to the field, and an unterminated quote runs to the
+/// end of the file — the caller then rejects the record for its field count.
+///
+/// For example:
+///
+///     let reader = try CSVReader(path: "attendance.csv.gz")
+///     try reader.forEachRecord { record in
+///         print(record.line, record.string(0))
+///     }
+public final class CSVReader {
+    /// Raw bytes read from disk so far (compressed bytes for `.gz`), for progress reporting.
+    public private(set) var bytesRead: Int = 0
+
+    private let file: String
+    private let fd: Int32
+    private let bufferSize: Int
+    private let rawObserver: ((UnsafeRawBufferPointer) -> Void)?
+    private let inflater: GzipInflater?
+    private var current: GzipInflater.Chunk?
+    private var currentOffset = 0
+    private var started = false
+
+    /// Opens the file and, for a name ending `.gz`, checks the gzip magic up front so a
+    /// mislabelled file fails before any record is handed out.
+    ///
+    /// - Parameters:
+    ///   - path: the extract; a name ending `.gz` (any case) is inflated on a background thread.
+    ///   - bufferSize: bytes per read from disk (and per inflated chunk); records longer than
+    ///     this are still read whole, the buffer grows. Small values exist for tests.
+    ///   - rawObserver: sees every byte of the file exactly as read from disk, in order, on the
+    ///     thread that calls `forEachRecord`; lets the caller hash the file in the same pass.
+    /// - Throws: `ExtractError.unreadable`, `.notGzip`, `.corruptGzip`.
+    public init(
+        path: String, bufferSize: Int = 1 << 20,
+        rawObserver: ((UnsafeRawBufferPointer) -> Void)? = nil
+    ) throws {
+        precondition(bufferSize > 0, "bufferSize must be positive")
+        let file = (path as NSString).lastPathComponent
+        self.file = file
+        self.bufferSize = bufferSize
+        self.rawObserver = rawObserver
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw ExtractError.unreadable(file: file, detail: String(cString: strerror(errno)))
+        }
+        var st = stat()
+        if fstat(fd, &st) != 0 || (st.st_mode & S_IFMT) == S_IFDIR {
+            let detail = (st.st_mode & S_IFMT) == S_IFDIR ? "it is a folder" : String(cString: strerror(errno))
+            close(fd)
+            throw ExtractError.unreadable(file: file, detail: detail)
+        }
+        self.fd = fd
+        if path.lowercased().hasSuffix(".gz") {
+            // pread leaves the offset at 0, so the observer still sees these bytes later.
+            var magic: (UInt8, UInt8, UInt8) = (0, 0, 0)
+            let n = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 3, 0) }
+            guard n == 3, magic.0 == 0x1F, magic.1 == 0x8B else {
+                close(fd)
+                throw ExtractError.notGzip(file: file)
+            }
+            guard magic.2 == 8 else {
+                close(fd)
+                throw ExtractError.corruptGzip(file: file, detail: "unknown compression method \(magic.2)")
+            }
+            inflater = GzipInflater(fd: fd, file: file, chunkSize: bufferSize)
+        } else {
+            inflater = nil
+        }
+    }
+
+    deinit {
+        inflater?.stop()
+        if let current { inflater?.recycle(current) }
+        close(fd)
+    }
+
+    /// Fills `dst` with up to `max` content bytes (inflated for gzip); 0 means end of file.
+    private func readSome(into dst: UnsafeMutablePointer<UInt8>, max: Int) throws -> Int {
+        guard let inflater else {
+            while true {
+                let n = read(fd, dst, max)
+                if n > 0 {
+                    bytesRead += n
+                    rawObserver?(UnsafeRawBufferPointer(start: dst, count: n))
+                    return n
+                }
+                if n == 0 { return 0 }
+                if errno == EINTR { continue }
+                throw ExtractError.unreadable(file: file, detail: String(cString: strerror(errno)))
+            }
+        }
+        while true {
+            if let chunk = current {
+                if currentOffset < chunk.count {
+                    let n = min(max, chunk.count - currentOffset)
+                    dst.update(from: chunk.ptr + currentOffset, count: n)
+                    currentOffset += n
+                    return n
+                }
+                inflater.recycle(chunk)
+                current = nil
+            }
+            guard let chunk = try inflater.next() else { return 0 }
+            if chunk.isRaw {
+                bytesRead += chunk.count
+                rawObserver?(UnsafeRawBufferPointer(start: chunk.ptr, count: chunk.count))
+                inflater.recycle(chunk)
+            } else {
+                current = chunk
+                currentOffset = 0
+            }
+        }
+    }
+
+    private enum State {
+        case recordStart  // between records: blank lines are skipped here
+        case afterCR  // a CR ended the line; swallow one LF that may follow (even in the next read)
+        case fieldStart  // skipping leading spaces and tabs; a `"` here opens a quoted field
+        case unquoted
+        case quoted
+        case quoteInQuoted  // saw `"` inside quotes: `""` is a quote, anything else closes
+    }
+
+    /// Calls `body` for every record in file order, the header included (it is simply the first).
+    ///
+    /// The record's bytes live in the reader's buffer and are valid only during the call. A
+    /// reader can be iterated once. An error thrown by `body` stops reading and is rethrown.
+    ///
+    /// - Throws: `ExtractError.unreadable` or `.corruptGzip` when the file cannot be read to its
+    ///   end; records before the fault have already been delivered.
+    public func forEachRecord(_ body: (CSVRecord) throws -> Void) throws {
+        precondition(!started, "CSVReader.forEachRecord can run only once")
+        started = true
+        inflater?.start()
+        defer { inflater?.stop() }
+
+        let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n")
+        let cr = UInt8(ascii: "\r"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+
+        var cap = Swift.max(bufferSize, 64)
+        var buf = UnsafeMutablePointer<UInt8>.allocate(capacity: cap)
+        var boundsCap = 64
+        var bounds = UnsafeMutablePointer<Int32>.allocate(capacity: boundsCap)
+        defer {
+            buf.deallocate()
+            bounds.deallocate()
+        }
+
+        // Invariants: [0, end) holds bytes from the file; [r, end) is not parsed yet; the record
+        // in progress starts at `recStart` and its unescaped bytes so far are [recStart, w),
+        // w <= r (unescaping only shrinks). Field bounds are stored relative to `recStart`, so
+        // moving the partial record to the buffer start needs no fix-up.
+        var end = 0, r = 0, w = 0, recStart = 0, fieldOut = 0, fieldCount = 0
+        var line = 1, recLine = 1
+        var eof = false
+        var state = State.recordStart
+
+        // Skip a byte-order mark, which may arrive in pieces when reads are tiny.
+        while end < 3 {
+            let n = try readSome(into: buf + end, max: Swift.min(bufferSize, cap - end))
+            if n == 0 { eof = true; break }
+            end += n
+        }
+        if end >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { r = 3 }
+
+        while true {
+            if r == end {
+                if eof { break }
+                let inRecord = state != .recordStart && state != .afterCR
+                let keep = inRecord ? w - recStart : 0
+                if keep > 0 && recStart > 0 { memmove(buf, buf + recStart, keep) }
+                if inRecord { fieldOut -= recStart; w = keep } else { w = 0 }
+                recStart = 0
+                if cap - keep < Swift.max(bufferSize / 2, 1) {
+                    // A record longer than the buffer: grow, keeping its bytes.
+                    guard keep < Int(Int32.max) / 2 else {
+                        throw ExtractError.unreadable(file: file, detail: "a record at line \(recLine) is longer than 1 GB")
+                    }
+                    while cap - keep < Swift.max(bufferSize / 2, 1) { cap *= 2 }
+                    let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: cap)
+                    bigger.update(from: buf, count: keep)
+                    buf.deallocate()
+                    buf = bigger
+                }
+                let n = try readSome(into: buf + keep, max: Swift.min(bufferSize, cap - keep))
+                r = keep
+                end = keep + n
+                if n == 0 { eof = true; break }
+            }
+
+            switch state {
+            case .recordStart:
+                let c = buf[r]
+                if c == lf { r += 1; line += 1; continue }
+                if c == cr { r += 1; state = .afterCR; continue }
+                recStart = r; w = r; fieldOut = r
+                recLine = line; fieldCount = 0
+                state = .fieldStart
+
+            case .afterCR:
+                if buf[r] == lf { r += 1 }
+                line += 1
+                state = .recordStart
+
+            case .fieldStart:
+                let c = buf[r]
+                if c == space || c == tab { r += 1; continue }
+                fieldOut = w
+                if c == quote { r += 1; state = .quoted } else { state = .unquoted }
+
+            case .unquoted:
+                // Hot loop: copy ordinary bytes until `,`, LF or CR. Bytes above `,` (digits,
+                // letters, `-`, `/`) take a single comparison. A following field or record that
+                // starts with such a byte (so cannot be quoted, blank or need trimming) is
+                // parsed here too, without a trip through the state switch.
+                fields: while true {
+                    let s = r
+                    var c: UInt8 = 0
+                    while r < end {
+                        c = buf[r]
+                        if c > comma || (c != comma && c != lf && c != cr) { r += 1; continue }
+                        break
+                    }
+                    let n = r - s
+                    if w != s { memmove(buf + w, buf + s, n) }  // regions overlap
+                    w += n
+                    if r == end { break fields }
+                    r += 1
+                    Self.addField(buf, from: fieldOut, to: w, recStart: recStart, &bounds, &boundsCap, &fieldCount)
+                    if c == comma {
+                        fieldOut = w
+                        if r < end && buf[r] > comma { continue fields }
+                        state = .fieldStart
+                        break fields
+                    }
+                    try body(CSVRecord(line: recLine, fieldCount: fieldCount, base: buf + recStart, bounds: bounds))
+                    if c == lf {
+                        line += 1
+                        if r < end && buf[r] > comma {
+                            recStart = r; w = r; fieldOut = r
+                            recLine = line; fieldCount = 0
+                            continue fields
+                        }
+                        state = .recordStart
+                    } else {
+                        state = .afterCR
+                    }
+                    break fields
+                }
+
+            case .quoted:
+                let s = r
+                while r < end {
+                    let c = buf[r]
+                    if c > quote { r += 1; continue }
+                    if c == quote { break }
+                    if c == lf { line += 1 }
+                    r += 1
+                }
+                let n = r - s
+                if w != s { memmove(buf + w, buf + s, n) }  // regions overlap
+                w += n
+                if r == end { continue }
+                r += 1
+                state = .quoteInQuoted
+
+            case .quoteInQuoted:
+                if buf[r] == quote {
+                    buf[w] = quote
+                    w += 1
+                    r += 1
+                    state = .quoted
+                } else {
+                    state = .unquoted
+                }
+            }
+        }
+
+        switch state {
+        case .recordStart, .afterCR:
+            break
+        case .fieldStart, .unquoted, .quoted, .quoteInQuoted:
+            // A last record without a line end, or an unterminated quote running to the end.
+            if state == .fieldStart { fieldOut = w }
+            Self.addField(buf, from: fieldOut, to: w, recStart: recStart, &bounds, &boundsCap, &fieldCount)
+            try body(CSVRecord(line: recLine, fieldCount: fieldCount, base: buf + recStart, bounds: bounds))
+        }
+    }
+
+    /// Trims the field's output bytes [from, to) and appends its bounds, relative to the record.
+    /// A static function on purpose: a nested closure would box the loop's locals.
+    @inline(__always)
+    private static func addField(
+        _ buf: UnsafeMutablePointer<UInt8>, from: Int, to: Int, recStart: Int,
+        _ bounds: inout UnsafeMutablePointer<Int32>, _ boundsCap: inout Int, _ fieldCount: inout Int
+    ) {
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+        var s = from, e = to
+        while s < e && (buf[s] == space || buf[s] == tab) { s += 1 }
+        while e > s && (buf[e - 1] == space || buf[e - 1] == tab) { e -= 1 }
+        if 2 * fieldCount + 2 > boundsCap {
+            let bigger = UnsafeMutablePointer<Int32>.allocate(capacity: boundsCap * 2)
+            bigger.update(from: bounds, count: 2 * fieldCount)
+            bounds.deallocate()
+            bounds = bigger
+            boundsCap *= 2
+        }
+        bounds[2 * fieldCount] = Int32(truncatingIfNeeded: s - recStart)
+        bounds[2 * fieldCount + 1] = Int32(truncatingIfNeeded: e - recStart)
+        fieldCount += 1
+    }
+}
