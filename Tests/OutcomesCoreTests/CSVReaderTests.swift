@@ -56,7 +56,8 @@ private func referenceParse(_ text: String) -> [Parsed] {
             line += 1
             break
         }
-        out.append(Parsed(line: start, fields: fields))
+        // A line holding nothing but white space is blank (PRECISE 3): skipped like an empty one.
+        if fields != [""] { out.append(Parsed(line: start, fields: fields)) }
     }
     return out
 }

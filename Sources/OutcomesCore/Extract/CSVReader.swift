@@ -243,7 +243,9 @@ public final class CSVReader {
                         state = .fieldStart
                         break fields
                     }
-                    try body(CSVRecord(line: recLine, fieldCount: fieldCount, base: buf + recStart, bounds: bounds))
+                    if fieldCount > 1 || bounds[0] != bounds[1] {  // a line of only spaces is blank too (PRECISE 3)
+                        try body(CSVRecord(line: recLine, fieldCount: fieldCount, base: buf + recStart, bounds: bounds))
+                    }
                     if c == lf {
                         line += 1
                         if r < end && buf[r] > comma {
@@ -293,7 +295,9 @@ public final class CSVReader {
             // A last record without a line end, or an unterminated quote running to the end.
             if state == .fieldStart { fieldOut = w }
             Self.addField(buf, from: fieldOut, to: w, recStart: recStart, &bounds, &boundsCap, &fieldCount)
-            try body(CSVRecord(line: recLine, fieldCount: fieldCount, base: buf + recStart, bounds: bounds))
+            if fieldCount > 1 || bounds[0] != bounds[1] {  // a line of only spaces is blank too (PRECISE 3)
+                        try body(CSVRecord(line: recLine, fieldCount: fieldCount, base: buf + recStart, bounds: bounds))
+                    }
         }
     }
 
