@@ -109,7 +109,7 @@ public struct HeaderMap: Sendable, Equatable {
             let lower = name.lowercased()
             if let c = columns.firstIndex(where: { $0.name == lower }), index[c] < 0 {
                 index[c] = i
-            } else {
+            } else if !name.isEmpty {  // a trailing comma's nameless column needs no warning
                 extra.append(name)
             }
         }

@@ -90,9 +90,10 @@ struct RowFields {
     }
 
     /// A required code read by `parse`; unknown values are rejected naming `allowed`.
-    func requiredCode<T>(_ c: Int, allowed: String, _ parse: (String) -> T?) throws(Reject) -> T {
+    /// `allowed` is only built for a reject, never on the accepting path.
+    func requiredCode<T>(_ c: Int, allowed: @autoclosure () -> String, _ parse: (String) -> T?) throws(Reject) -> T {
         let s = try required(c)
-        guard let v = parse(s) else { throw reject(c, Reasons.unknownCode(names[c], allowed: allowed)) }
+        guard let v = parse(s) else { throw reject(c, Reasons.unknownCode(names[c], allowed: allowed())) }
         return v
     }
 }
