@@ -1,5 +1,5 @@
 /// One contract column: its name and whether the file must carry it.
-public struct ColumnSpec: Sendable, Equatable {
+public struct ExtractColumn: Sendable, Equatable {
     public var name: String
     public var required: Bool
 }
@@ -10,7 +10,7 @@ public struct ColumnSpec: Sendable, Equatable {
 /// first faulty column in this order (PRECISE.md 6), and the validators index columns by position
 /// here (`EpisodeColumn` and friends).
 public enum ExtractSchema {
-    public static func columns(for kind: ExtractKind) -> [ColumnSpec] {
+    public static func columns(for kind: ExtractKind) -> [ExtractColumn] {
         switch kind {
         case .episodes: return specs(EpisodeColumn.allCases.map { ($0.name, $0.required) })
         case .outcomes: return specs(OutcomeColumn.allCases.map { ($0.name, $0.required) })
@@ -29,8 +29,8 @@ public enum ExtractSchema {
         }
     }
 
-    static func specs(_ pairs: [(String, Bool)]) -> [ColumnSpec] {
-        pairs.map { ColumnSpec(name: $0.0, required: $0.1) }
+    static func specs(_ pairs: [(String, Bool)]) -> [ExtractColumn] {
+        pairs.map { ExtractColumn(name: $0.0, required: $0.1) }
     }
 }
 
