@@ -40,6 +40,23 @@ public enum ActivityMetric {
         while j <= openTo { counts[j][3] += 1; j += 1 }
     }
 
+    /// One service's (or the total's) counts for the 36 computed months, and whether it has an
+    /// episode referred or allocated by the end of M (so gets rows, PRECISE.md 10).
+    struct Tally {
+        var counts = Array(repeating: SIMD4<Int>.zero, count: monthsComputed)
+        var listed = false
+
+        mutating func add(_ e: Episode, first: Month, periodEnd: Day) {
+            ActivityMetric.add(e, first: first, into: &counts)
+            if e.allocationDate <= periodEnd || (e.referralDate.map { $0 <= periodEnd } ?? false) { listed = true }
+        }
+        /// Integer sums, so the merge order cannot change the result.
+        mutating func merge(_ o: Tally) {
+            for j in counts.indices { counts[j] &+= o.counts[j] }
+            listed = listed || o.listed
+        }
+    }
+
     /// The `activity_trend` table for `ctx.period`.
     public static func table(_ data: Dataset, _ ctx: ReportContext) -> OutputTable {
         let first = ctx.period.adding(-(monthsComputed - 1))
@@ -49,33 +66,26 @@ public enum ActivityMetric {
 
         // Per partition: counts per service (integer sums, so the merge order cannot matter),
         // and whether the service has an episode referred or allocated by the end of M.
-        typealias Partial = [String: (counts: [SIMD4<Int>], listed: Bool)]
-        let partials = Parallel.map(partitions: ranges.count, threads: ctx.threads) { p -> Partial in
-            var acc: Partial = [:]
+        let partials = Parallel.map(partitions: ranges.count, threads: ctx.threads) { p -> [String: Tally] in
+            var acc: [String: Tally] = [:]
             for i in ranges[p] {
                 let e = episodes[i]
-                var entry = acc[e.service] ?? (Array(repeating: .zero, count: monthsComputed), false)
-                add(e, first: first, into: &entry.counts)
-                if e.allocationDate <= periodEnd || (e.referralDate.map { $0 <= periodEnd } ?? false) {
-                    entry.listed = true
-                }
-                acc[e.service] = entry
+                // Mutated in place through the subscript, so the month array is not copied per episode.
+                acc[e.service, default: Tally()].add(e, first: first, periodEnd: periodEnd)
             }
             return acc
         }
-        var byService: [String: (counts: [SIMD4<Int>], listed: Bool)] = [:]
-        var total = Array(repeating: SIMD4<Int>.zero, count: monthsComputed)
+        var byService: [String: Tally] = [:]
+        var total = Tally()
         for part in partials {
             for (s, v) in part {
-                var entry = byService[s] ?? (Array(repeating: .zero, count: monthsComputed), false)
-                for j in 0..<monthsComputed { entry.counts[j] &+= v.counts[j]; total[j] &+= v.counts[j] }
-                entry.listed = entry.listed || v.listed
-                byService[s] = entry
+                byService[s, default: Tally()].merge(v)
+                total.merge(v)
             }
         }
         let services = byService.keys.filter { byService[$0]!.listed }.sorted { CohortOrder.less($0, $1) }
         let blocks: [(breakdown: String, cohort: [String], counts: [SIMD4<Int>])] =
-            [("Total", CohortAttributes.totals, total)]
+            [("Total", CohortAttributes.totals, total.counts)]
             + services.map { s in
                 var k = CohortAttributes.totals
                 k[CohortColumn.service.rawValue] = s
