@@ -124,9 +124,7 @@ extension DistanceTravelledMetric {
                         for o in observations(scoresByEpisode[e], in: window) {
                             for d in [0, domainIndex[o.domain]!] {
                                 let bk = bandKey(window: w, domain: d, rater: o.rater)
-                                var grid = agg.bands[bk] ?? [Int](repeating: 0, count: 25)
-                                grid[(o.baseline - 1) / 2 * 5 + (o.latest - 1) / 2] += 1
-                                agg.bands[bk] = grid
+                                agg.bands[bk, default: [Int](repeating: 0, count: 25)][(o.baseline - 1) / 2 * 5 + (o.latest - 1) / 2] += 1
                                 for b in 0..<nBreakdowns {
                                     let k = rowKey(window: w, breakdown: b, cohort: cohortIDs[e][b], domain: d, rater: o.rater)
                                     agg.rows[k, default: Totals()].add(o)
