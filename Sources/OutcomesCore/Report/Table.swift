@@ -33,6 +33,9 @@ public struct ColumnSpec: Sendable, Equatable {
     public static func decimalPlaces(_ name: String) -> Int {
         for p in ["mean_", "median_", "sd_", "ci95_"] where name.hasPrefix(p) { return 2 }
         if name.hasSuffix("_pct") || name.hasSuffix("_pp") || name.hasPrefix("pct_") { return 1 }
+        // A percentage for the previous window (`prev_pct_positive`) is still a percentage: 1 dp
+        // (METRICS.md "Percentages: 1 decimal place"; PRECISE.md 14 does not name it).
+        if name.hasPrefix("prev_pct_") { return 1 }
         return 0
     }
 }
