@@ -41,6 +41,12 @@ public final class OutputFolder {
         written.append((name, n, digest))
     }
 
+    /// Records a file something else wrote into the staging folder (the analysts' query CSVs).
+    public func register(_ name: String, rows: Int) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: (stagingPath as NSString).appendingPathComponent(name)))
+        written.append((name, rows, SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()))
+    }
+
     /// Writes a file readable by its owner only, created with 0600 so it is never briefly wider.
     public static func writeFile(path: String, data: Data) throws {
         let fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0o600)

@@ -173,6 +173,21 @@ public final class Pipeline {
         }
     }
 
+    /// Runs every `queries/*.sql` into the staging folder; returns the summary of failures, if any.
+    private func runQueries(folder: String, into out: OutputFolder, period: Month) throws -> [String] {
+        let runner = QueryRunner(storePath: options.db, period: period, threshold: options.suppressMax)
+        let outcomes = runner.runAll(folder: folder, outFolder: (out.stagingPath as NSString).appendingPathComponent("queries"))
+        for o in outcomes {
+            if o.succeeded {
+                try out.register("queries/\(o.name).csv", rows: o.rows)
+                console.detail("query \(o.name): \(o.rows) rows")
+            } else if let m = o.message {
+                console.error(m)
+            }
+        }
+        return outcomes.filter { !$0.succeeded }.map { $0.name + ".sql" }
+    }
+
     private func manifestOptions(_ period: Month) -> [String: String] {
         ["extracts": options.extracts, "out": options.out, "db": options.db, "queries": options.queries ?? "",
          "period": period.text, "suppress_max": String(options.suppressMax),
