@@ -70,6 +70,7 @@ extension SampleModel {
             }
         }
 
+        plan.removeAll { $0.0 > last }  // an exit the day after a same-day closure at the very end
         let age = Self.age(children[e.child].birth, at: e.allocation)
         var pool: [String]
         switch e.service {
