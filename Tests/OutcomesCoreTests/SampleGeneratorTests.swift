@@ -117,6 +117,9 @@ struct SampleGeneratorTests {
             if cls == .authorised || cls == .unauthorised { absent[r[0], default: 0] += 1 }
         }
         #expect(classes == Set(MarkClass.allCases.map(\.rawValue)))
+        // A deliberate invalid date is a well-formed row whose date does not exist.
+        let dateCol = Self.column(rows, "date")
+        #expect(rows.contains { $0.count == rows[0].count && ($0[dateCol].hasSuffix("-02-30") || $0[dateCol].hasPrefix("31/04/")) })
         #expect(unknown >= 1 && unknown * 1000 < rows.count)
         #expect((380...420).contains(pupils.count))
         let persistent = possible.filter { Double(absent[$0.key] ?? 0) / Double($0.value) >= 0.1 }.count

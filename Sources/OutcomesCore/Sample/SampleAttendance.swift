@@ -221,7 +221,7 @@ extension SampleModel {
                 case .duplicateKey:
                     line(p.prefix, lastIndex, true, Self.bytes("I"))
                 case .invalidDate:
-                    buf.bytes(p.prefix); buf.text(SampleDate.invalid(near: days[n / 2], &rng))
+                    buf.bytes(p.prefix); buf.text(SampleDate.invalid(near: days[n / 2], &rng) + ",")
                     buf.bytes(am); buf.bytes(present); buf.byte(lf); rows += 1
                 case .wrongFieldCount:
                     buf.bytes(p.prefix); buf.bytes(dates[lastIndex]); buf.text("PM"); buf.byte(lf); rows += 1
