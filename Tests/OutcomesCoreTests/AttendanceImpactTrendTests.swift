@@ -172,6 +172,18 @@ import Testing
             print("attendance tables, threads \(threads): \(took)")
             results.append(tables)
         }
+        let clock = ContinuousClock(), ctx = ReportContext(period: F.october)
+        var rows: AttendanceRows?
+        print("  rows prepared in", clock.measure {
+            rows = AttendanceRows(data, breakdowns: ctx.breakdowns, chineseGroup: ctx.chineseGroup, threads: 1)
+        })
+        for threads in [1, 2] {
+            print("  attendance sums, threads \(threads):", clock.measure {
+                _ = AttendanceAggregate.sums(data, rows: rows!, windows: ctx.windows, threads: threads)
+            })
+            var c = ctx; c.threads = threads
+            print("  impact, threads \(threads):", clock.measure { _ = AttendanceImpact.table(data, c, rows!) })
+        }
         for r in results.dropFirst() { #expect(zip(r, results[0]).allSatisfy { $0.rows == $1.rows }) }
     }
 }

@@ -6,8 +6,8 @@
 public enum AttendanceMetric {
     /// `attendance`, `attendance_impact` and `attendance_trend`, in that order.
     public static func tables(_ data: Dataset, _ ctx: ReportContext) -> [OutputTable] {
-        let rows = AttendanceRows(episodes: data.episodes, breakdowns: ctx.breakdowns, chineseGroup: ctx.chineseGroup)
-        return [attendance(data, ctx, rows), AttendanceImpact.table(data, ctx, rows), trend(data, ctx)]
+        let rows = AttendanceRows(data, breakdowns: ctx.breakdowns, chineseGroup: ctx.chineseGroup, threads: ctx.threads)
+        return [attendance(data, ctx, rows), AttendanceImpact.table(data, ctx, rows), trend(data, ctx, rows.pupilIndex)]
     }
 
     static let indicators: [ColumnSpec] = [
@@ -47,10 +47,10 @@ public enum AttendanceMetric {
     /// `attendance_trend.csv`: the 12 months ending with the period (oldest first), each month its
     /// own window, breakdowns `Total`, `level` and `all_pupils`; a month with no attributed session
     /// in a row has no row (METRICS.md 2, PRECISE.md 10, 22).
-    static func trend(_ data: Dataset, _ ctx: ReportContext) -> OutputTable {
+    static func trend(_ data: Dataset, _ ctx: ReportContext, _ pupilIndex: [String: Int]) -> OutputTable {
         let months = (0..<12).map { ReportWindow.month(ctx.period.adding($0 - 11)) }
-        let rows = AttendanceRows(episodes: data.episodes, breakdowns: [.total, Breakdown([.level])],
-                                  chineseGroup: ctx.chineseGroup)
+        let rows = AttendanceRows(data, breakdowns: [.total, Breakdown([.level])], chineseGroup: ctx.chineseGroup,
+                                  threads: ctx.threads, pupilIndex: pupilIndex)
         let sums = AttendanceAggregate.sums(data, rows: rows, windows: months, threads: ctx.threads)
         var table = OutputTable(name: "attendance_trend", windowColumn: "month", indicators: trendIndicators)
         for (mi, m) in months.enumerated() {

@@ -16,31 +16,36 @@ enum AttendanceAggregate {
         let width = rows.rowCount + 1
         let pupils = data.attendance
         let ranges = Parallel.ranges(count: pupils.count, partitions: partitions)
+        let nb = rows.breakdowns.count
         let partials = Parallel.map(partitions: ranges.count, threads: threads) { part -> [AttendanceSums] in
+            // Shared arrays bound once per partition, not per pupil, to keep reference counting
+            // off the hot loop.
+            let slots = rows.slots, slotStart = rows.slotStart, rowIDs = rows.rowIDs
             var acc = [AttendanceSums](repeating: AttendanceSums(), count: windows.count * width)
-            var open: [(lo: Day, hi: Day, slot: Int)] = []
+            var open: [(lo: Day, hi: Day, episode: Int)] = []
             var pairs: [(row: Int32, lo: Day, hi: Day)] = []
             for pi in ranges[part] {
                 let pupil = pupils[pi]
-                let slots = rows.slotsByChild[pupil.childID] ?? []
+                let mine = slotStart[pi]..<slotStart[pi + 1]
                 for (wi, w) in windows.enumerated() {
                     let base = wi * width
                     let all = pupil.totals(from: w.start, through: w.end)
                     guard all.all > 0 else { continue }
                     acc[base + width - 1].add(all)
                     open.removeAll(keepingCapacity: true)
-                    for (si, s) in slots.enumerated() where s.allocation <= w.end {
+                    for si in mine where slots[si].allocation <= w.end {
+                        let s = slots[si]
                         let lo = max(s.allocation, w.start)
                         let hi = min(s.closure ?? w.end, w.end)
-                        if lo <= hi { open.append((lo, hi, si)) }
+                        if lo <= hi { open.append((lo, hi, Int(s.episode) * nb)) }
                     }
                     if open.count == 1 {
                         let o = open[0]
                         let t = pupil.totals(from: o.lo, through: o.hi)
-                        for r in slots[o.slot].rows { acc[base + Int(r)].add(t) }
+                        for k in 0..<nb { acc[base + Int(rowIDs[o.episode + k])].add(t) }
                     } else if open.count > 1 {
                         pairs.removeAll(keepingCapacity: true)
-                        for o in open { for r in slots[o.slot].rows { pairs.append((r, o.lo, o.hi)) } }
+                        for o in open { for k in 0..<nb { pairs.append((rowIDs[o.episode + k], o.lo, o.hi)) } }
                         pairs.sort { $0.row != $1.row ? $0.row < $1.row : $0.lo < $1.lo }
                         addMerged(pairs, pupil: pupil, into: &acc, base: base)
                     }

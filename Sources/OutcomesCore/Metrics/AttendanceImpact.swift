@@ -29,8 +29,7 @@ enum AttendanceImpact {
 
     static func table(_ data: Dataset, _ ctx: ReportContext, _ rows: AttendanceRows) -> OutputTable {
         let windows = ctx.windows
-        let pupilIndex = Dictionary(data.attendance.enumerated().map { ($1.childID, $0) },
-                                    uniquingKeysWith: { first, _ in first })
+        let pupilIndex = rows.pupilIndex
         let daysBefore = Day(ctx.impactDaysBefore), minimum = ctx.impactMinSessions
         let episodes = data.episodes
         let ranges = Parallel.ranges(count: episodes.count, partitions: AttendanceAggregate.partitions)
@@ -56,9 +55,12 @@ enum AttendanceImpact {
             }
             return out
         }
+        let nb = rows.breakdowns.count
         var perRow = [[[Observation]]](repeating: Array(repeating: [], count: rows.rowCount), count: windows.count)
         for part in parts {
-            for o in part { for r in rows.rowsByEpisode[o.episode] { perRow[o.window][Int(r)].append(o) } }
+            for o in part {
+                for k in 0..<nb { perRow[o.window][Int(rows.rowIDs[o.episode * nb + k])].append(o) }
+            }
         }
         var table = OutputTable(name: "attendance_impact", indicators: indicators)
         for (wi, w) in windows.enumerated() {

@@ -1,54 +1,92 @@
-/// The rows of an attendance table and each child's episodes, prepared once per table.
+/// The rows of an attendance table and each pupil's episodes, prepared once per table.
 ///
 /// Every (breakdown, cohort key) pair that some episode falls in gets a compact integer row id,
 /// so the hot loop over pupils adds into dense arrays instead of hashing string arrays.
-/// Row ids are handed out in episode-id order, so they never depend on thread count.
+/// Row ids are handed out in episode-id order, so they never depend on the thread count.
 struct AttendanceRows: Sendable {
-    /// One episode as the attendance tables see it.
+    /// One episode of a pupil as the attendance tables see it.
     struct Slot: Sendable {
         let allocation: Day
         let closure: Day?
-        /// Row id per breakdown, in breakdown order.
-        let rows: [Int32]
-        /// Index into `Dataset.episodes` (impact keeps episode order for its sums).
-        let episodeIndex: Int
+        /// Index into `Dataset.episodes`; its row ids are `rowIDs[episode * breakdowns.count ..< +count]`.
+        let episode: Int32
+    }
+
+    /// A row's identity while interning: breakdown index and per-column value codes (0 = `Total`).
+    private struct Key: Hashable {
+        var breakdown: Int
+        var codes: SIMD8<UInt16>
     }
 
     let breakdowns: [Breakdown]
     /// Per row id: its breakdown index and six cohort cells.
     private(set) var rowBreakdown: [Int] = []
     private(set) var rowKeys: [[String]] = []
-    /// Per child with at least one episode: its episodes in episode-id order.
-    private(set) var slotsByChild: [String: [Slot]] = [:]
-    /// Per episode (index into `Dataset.episodes`): its row ids per breakdown.
-    private(set) var rowsByEpisode: [[Int32]] = []
+    /// Row ids per episode (index into `Dataset.episodes`) and breakdown, flattened.
+    private(set) var rowIDs: [Int32] = []
+    /// Pupil index (into `Dataset.attendance`) by child id.
+    let pupilIndex: [String: Int]
+    /// Per pupil, its episodes in episode-id order: `slots[slotStart[p] ..< slotStart[p + 1]]`.
+    private(set) var slots: [Slot] = []
+    private(set) var slotStart: [Int] = []
 
     var rowCount: Int { rowKeys.count }
 
-    init(episodes: [Episode], breakdowns: [Breakdown], chineseGroup: String) {
+    init(_ data: Dataset, breakdowns: [Breakdown], chineseGroup: String, threads: Int,
+         pupilIndex: [String: Int]? = nil) {
         self.breakdowns = breakdowns
-        var ids: [Int: [[String]: Int32]] = [:]
-        rowsByEpisode.reserveCapacity(episodes.count)
-        for (i, e) in episodes.enumerated() {
-            // Cohort attributes come from the newest stored row (PRECISE.md 12): the dataset holds only that row.
-            let attrs = CohortAttributes(episode: e, chineseGroup: chineseGroup)
-            var rows: [Int32] = []
-            rows.reserveCapacity(breakdowns.count)
-            for (b, breakdown) in breakdowns.enumerated() {
-                let key = breakdown.key(for: attrs)
-                if let id = ids[b]?[key] {
-                    rows.append(id)
-                } else {
-                    let id = Int32(rowKeys.count)
-                    ids[b, default: [:]][key] = id
-                    rowBreakdown.append(b); rowKeys.append(key)
-                    rows.append(id)
+        let episodes = data.episodes
+        // Cohort attributes come from the newest stored row (PRECISE.md 12): the dataset holds only that row.
+        let ranges = Parallel.ranges(count: episodes.count, partitions: AttendanceAggregate.partitions)
+        let attrs = Parallel.map(partitions: ranges.count, threads: threads) { part in
+            ranges[part].map { CohortAttributes(episode: episodes[$0], chineseGroup: chineseGroup).values }
+        }
+        var columnCodes = [[String: UInt16]](repeating: [:], count: CohortColumn.allCases.count)
+        var columnValues = [[String]](repeating: ["Total"], count: CohortColumn.allCases.count)
+        var ids: [Key: Int32] = [:]
+        rowIDs.reserveCapacity(episodes.count * breakdowns.count)
+        for part in attrs {
+            for values in part {
+                var codes = SIMD8<UInt16>(repeating: 0)
+                for c in 0..<values.count {
+                    if let code = columnCodes[c][values[c]] {
+                        codes[c] = code
+                    } else {
+                        let code = UInt16(columnValues[c].count)
+                        columnCodes[c][values[c]] = code; columnValues[c].append(values[c]); codes[c] = code
+                    }
+                }
+                for (b, breakdown) in breakdowns.enumerated() {
+                    var key = Key(breakdown: b, codes: SIMD8(repeating: 0))
+                    for c in breakdown.columns { key.codes[c.rawValue] = codes[c.rawValue] }
+                    if let id = ids[key] {
+                        rowIDs.append(id)
+                    } else {
+                        let id = Int32(rowKeys.count)
+                        ids[key] = id
+                        rowBreakdown.append(b)
+                        rowKeys.append((0..<values.count).map { columnValues[$0][Int(key.codes[$0])] })
+                        rowIDs.append(id)
+                    }
                 }
             }
-            rowsByEpisode.append(rows)
-            slotsByChild[e.childID, default: []].append(
-                Slot(allocation: e.allocationDate, closure: e.closureDate, rows: rows, episodeIndex: i))
         }
+        let index = pupilIndex ?? Dictionary(data.attendance.enumerated().map { ($1.childID, $0) },
+                                             uniquingKeysWith: { first, _ in first })
+        self.pupilIndex = index
+        // Episodes grouped by pupil (counting sort keeps episode-id order inside a pupil).
+        let pupilOf = episodes.map { index[$0.childID] ?? -1 }
+        var start = [Int](repeating: 0, count: data.attendance.count + 1)
+        for p in pupilOf where p >= 0 { start[p + 1] += 1 }
+        for i in 0..<data.attendance.count { start[i + 1] += start[i] }
+        var fill = start
+        var flat = [Slot](repeating: Slot(allocation: 0, closure: nil, episode: 0), count: start.last!)
+        for (i, p) in pupilOf.enumerated() where p >= 0 {
+            flat[fill[p]] = Slot(allocation: episodes[i].allocationDate, closure: episodes[i].closureDate,
+                                 episode: Int32(i))
+            fill[p] += 1
+        }
+        slots = flat; slotStart = start
     }
 
     /// Row ids of breakdown `b` in output order (PRECISE.md 11: `Total` first, `Unknown` last,
