@@ -65,14 +65,14 @@ extension SummaryContext {
             let domain = column == "attendance_pct" ? SVG.domain(values, clamp: 0...100)
                 : 0...SVG.domain(values + [0], clamp: 0...100).upperBound
             let svg = SummaryCharts.line(categories: months.map(Self.shortName), series: series, yLabel: yLabel,
-                                         xLabel: "Month (\(rollingSpan))", domain: domain)
+                                         xLabel: "Month (\(rollingSpan))", domain: domain, height: 260)
             let table = DataTable(headers: ["Month"] + series.map(\.name),
                                   rows: months.enumerated().map { i, m in [Self.monthName(m)] + series.map { $0.texts[i] } })
             figs.append(SummaryFigure(
                 id: id, title: title,
                 summary: "Line chart of \(yLabel.lowercased()) for each month from \(rollingSpan), one line per level "
                     + "of need and a thick dashed line for all pupils in the attendance data. The table below gives the figures.",
-                drawing: svg, width: 480, height: 300, legend: series.map { ($0.name, $0.style) }, table: table))
+                drawing: svg, width: 480, height: 260, legend: series.map { ($0.name, $0.style) }, table: table))
         }
         return figs
     }

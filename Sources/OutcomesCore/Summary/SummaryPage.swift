@@ -153,7 +153,13 @@ public enum SummaryPage {
     .about h3 { margin-top: 12px; }
     footer { margin-top: 24px; font-size: 12px; color: #444; border-top: 1px solid #888; }
     @media print {
-      body { max-width: none; padding: 0; font-size: 10.5pt; }
+      body { max-width: none; padding: 0; font-size: 10pt; }
+      table.data { font-size: 9.5px; margin-top: 3px; }
+      table.data th, table.data td { padding: 0 5px; }
+      .legend { font-size: 11px; }
+      .note, .intro { margin: 2px 0; font-size: 12px; }
+      figcaption { font-size: 14px; }
+      footer { margin-top: 8px; }
       .figs { grid-template-columns: 1fr; gap: 14px; }
       .kpis { grid-template-columns: 1fr 1fr; gap: 8px; }
       h2 { margin-top: 16px; }

@@ -77,7 +77,7 @@ extension SummaryContext {
             let values = (now + before).compactMap(Double.init)
             let domain = 0...SVG.domain(values + [0], clamp: 0...1e12).upperBound
             let svg = SummaryCharts.line(categories: months.map(Self.shortName), series: series,
-                                         yLabel: "Episodes", xLabel: "Month (\(rollingSpan))", domain: domain)
+                                         yLabel: "Episodes", xLabel: "Month (\(rollingSpan))", domain: domain, height: 260)
             let table = DataTable(
                 headers: ["Month", name, "A year before", "Change on a year before (%)"],
                 rows: months.indices.map { i in [Self.monthName(months[i]), now[i], before[i], yoy[i]] })
@@ -86,7 +86,7 @@ extension SummaryContext {
                 summary: "Line chart of \(name.lowercased()) in each month of the 12 months to \(Self.monthName(period)), "
                     + "with a dashed line for the same month a year before (24 months in all, \(span)). "
                     + "The table below gives the figures.",
-                drawing: svg, width: 480, height: 300, legend: series.map { ($0.name, $0.style) }, table: table))
+                drawing: svg, width: 480, height: 260, legend: series.map { ($0.name, $0.style) }, table: table))
         }
         return figs
     }
