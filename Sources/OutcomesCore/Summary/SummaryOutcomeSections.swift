@@ -1,0 +1,110 @@
+import Foundation
+
+/// The outcome sections of the page: distance travelled and attendance.
+extension SummaryContext {
+    /// Distance travelled by domain: baseline and latest means per rater, as dumbbells.
+    func distanceFigures() -> [SummaryFigure] {
+        let t = tables["distance_travelled"]
+        let all = t.rows(window: Self.rolling)
+        var figs: [SummaryFigure] = []
+        for (k, rater) in t.values(of: "rated_by", in: all).enumerated() {
+            let rows = t.rows(window: Self.rolling, filters: ["rated_by": rater])
+            let pairs = rows.map { r -> SummaryCharts.Pair in
+                let d = t.filter(r, "domain")
+                return SummaryCharts.Pair(label: d == "Total" ? "All domains" : HTMLText.words(d),
+                                          note: "n = " + t.text(r, "n"), start: t.text(r, "mean_baseline"),
+                                          end: t.text(r, "mean_latest"), bold: d == "Total")
+            }
+            let chart = SummaryCharts.dumbbell(rows: pairs, domain: 1...10, ticks: (1...10).map(Double.init),
+                                               xLabel: "Mean score (1 = most worried, 10 = no worries)", width: 520)
+            let table = DataTable(
+                headers: ["Domain", "Episodes", "Baseline mean", "Latest mean", "Mean change", "% improved"],
+                rows: zip(rows, pairs).map { r, p in
+                    [p.label, t.text(r, "n"), t.text(r, "mean_baseline"), t.text(r, "mean_latest"),
+                     t.text(r, "mean_change"), t.text(r, "pct_improved")]
+                })
+            let who = HTMLText.words(rater)
+            figs.append(SummaryFigure(
+                id: "dt-\(k)", title: "Distance travelled by domain, rated by \(who.lowercased())",
+                summary: "Dumbbell chart: for each outcome domain, the mean score at the first assessment and at "
+                    + "the latest assessment, rated by \(who.lowercased()), with the number of episodes; "
+                    + "\(Self.rolling.lowercased()) to \(Self.monthName(period)). The table below gives the figures.",
+                drawing: chart.svg, width: 520, height: chart.height,
+                legend: [("Baseline mean (first assessment)", .baseline), ("Latest mean", .latest)],
+                table: table, note: "Episodes: episode-domains with a baseline and a later score. A diamond to the right of its ring means scores rose (improved)."))
+        }
+        return figs
+    }
+
+    /// Attendance and persistent absence by month, by level, with all pupils for comparison.
+    func attendanceTrendFigures() -> [SummaryFigure] {
+        let t = tables["attendance_trend"]
+        let months = months12
+        let levelRows = t.rows(breakdown: "level")
+        var levels: [String] = []
+        for r in levelRows where !levels.contains(r.cohort[CohortColumn.level.rawValue]) {
+            levels.append(r.cohort[CohortColumn.level.rawValue])
+        }
+        func texts(_ column: String, level: String?) -> [String] {
+            months.map { m in
+                let r = level.map { t.row(window: m.text, breakdown: "level", cohort: [.level: $0]) }
+                    ?? t.row(window: m.text, breakdown: "all_pupils")
+                return t.text(r, column)
+            }
+        }
+        var figs: [SummaryFigure] = []
+        for (id, column, title, yLabel) in [
+            ("att-trend", "attendance_pct", "Attendance by month and level", "Attendance (% of sessions)"),
+            ("pa-trend", "persistent_absence_pct", "Persistent absence by month and level", "Persistently absent (% of pupils)"),
+        ] {
+            var series = levels.enumerated().map { i, l in
+                SummaryCharts.Series(name: "Level " + l, style: .at(i), texts: texts(column, level: l))
+            }
+            series.append(SummaryCharts.Series(name: "All pupils", style: .comparison, texts: texts(column, level: nil)))
+            let values = series.flatMap { $0.texts.compactMap(Double.init) }
+            let domain = column == "attendance_pct" ? SVG.domain(values, clamp: 0...100)
+                : 0...SVG.domain(values + [0], clamp: 0...100).upperBound
+            let svg = SummaryCharts.line(categories: months.map(Self.shortName), series: series, yLabel: yLabel,
+                                         xLabel: "Month (\(rollingSpan))", domain: domain, height: 260)
+            let table = DataTable(headers: ["Month"] + series.map(\.name),
+                                  rows: months.enumerated().map { i, m in [Self.monthName(m)] + series.map { $0.texts[i] } })
+            figs.append(SummaryFigure(
+                id: id, title: title,
+                summary: "Line chart of \(yLabel.lowercased()) for each month from \(rollingSpan), one line per level "
+                    + "of need and a thick dashed line for all pupils in the attendance data. The table below gives the figures.",
+                drawing: svg, width: 480, height: 260, legend: series.map { ($0.name, $0.style) }, table: table))
+        }
+        return figs
+    }
+
+    /// Attendance before the work against attendance during it, for episodes closed in the 12 months.
+    func attendanceImpactFigure() -> SummaryFigure {
+        let t = tables["attendance_impact"]
+        let rows = t.rows(window: Self.rolling) + t.rows(window: Self.rolling, breakdown: "level")
+        let pairs = rows.map { r -> SummaryCharts.Pair in
+            let lvl = r.cohort[CohortColumn.level.rawValue]
+            return SummaryCharts.Pair(label: r.breakdown == "Total" ? "All closed episodes" : "Level " + lvl,
+                                      note: "n = " + t.text(r, "n_episodes"), start: t.text(r, "mean_before_pct"),
+                                      end: t.text(r, "mean_during_pct"), bold: r.breakdown == "Total")
+        }
+        let values = pairs.flatMap { [Double($0.start), Double($0.end)].compactMap { $0 } }
+        let domain = SVG.domain(values, clamp: 0...100)
+        let chart = SummaryCharts.dumbbell(rows: pairs, domain: domain,
+                                           ticks: SVG.ticks(domain.lowerBound, domain.upperBound),
+                                           xLabel: "Mean attendance (% of sessions)", width: 480, labelWidth: 140)
+        let table = DataTable(
+            headers: ["Group", "Episodes", "Before %", "During %", "Change (pp)", "% improved"],
+            rows: zip(rows, pairs).map { r, p in
+                [p.label, t.text(r, "n_episodes"), t.text(r, "mean_before_pct"), t.text(r, "mean_during_pct"),
+                 t.text(r, "mean_change_pp"), t.text(r, "pct_improved")]
+            })
+        return SummaryFigure(
+            id: "att-impact", title: "Attendance before and during the work",
+            summary: "Dumbbell chart: for episodes closed in the 12 months to \(Self.monthName(period)), the mean attendance "
+                + "in the 90 days before allocation and during the episode, overall and by level, with the number of episodes. "
+                + "The table below gives the figures.",
+            drawing: chart.svg, width: 480, height: chart.height,
+            legend: [("Before the work (90 days)", .baseline), ("During the work", .latest)], table: table,
+            note: "Episodes count when both parts have at least 20 possible sessions.")
+    }
+}

@@ -1,0 +1,186 @@
+@testable import OutcomesCore
+
+/// Hand-built month tables for the summary page: realistic shapes and values, with some `c`,
+/// `z` and missing figures, generated deterministically (no data from any person).
+enum SummaryFixtures {
+    static let period = Month(year: 2026, month: 3)
+    static let levels = ["CIN", "CP", "EH3", "EH4"]
+    static let domains = ["education", "family_relationships", "health", "housing", "substance_use"]
+
+    static func specs(_ names: [String]) -> [ColumnSpec] { names.map { ColumnSpec($0, $0) } }
+    static func cohort(level: String? = nil) -> [String] {
+        var c = CohortAttributes.totals
+        if let level { c[CohortColumn.level.rawValue] = level }
+        return c
+    }
+
+    /// A small deterministic pseudo-random sequence (xorshift), so fixtures look varied.
+    struct Rand {
+        var s: UInt64
+        mutating func next() -> Double {
+            s ^= s << 13; s ^= s >> 7; s ^= s << 17
+            return Double(s % 10_000) / 10_000
+        }
+        mutating func int(_ r: ClosedRange<Int>) -> Int { r.lowerBound + Int(next() * Double(r.count)) % r.count }
+    }
+
+    static func all(period: Month = period) -> [OutputTable] {
+        var r = Rand(s: 0x9E37_79B9_7F4A_7C15)
+        return [distance(&r), attendance(&r), impact(&r), trend(&r, period), feedback(&r), timeliness(&r),
+                activity(&r, period)]
+    }
+
+    static func distance(_ r: inout Rand) -> OutputTable {
+        let ind = specs(["n", "n_children", "mean_baseline", "mean_latest", "mean_change", "median_change", "sd_change",
+                         "ci95_low", "ci95_high", "n_improved", "n_no_change", "n_declined", "pct_improved",
+                         "pct_no_change", "pct_declined"])
+        var rows: [OutputRow] = []
+        for w in ["Reporting month", "Rolling 12 months"] {
+            for d in ["Total"] + domains {
+                for rater in ["family", "practitioner"] {
+                    let n = d == "housing" && rater == "family" ? 4 : r.int(20...300)
+                    if n <= 5 { rows.append(OutputRow(window: w, breakdown: "Total", cohort: cohort(), filters: [d, rater],
+                                                      cells: Array(repeating: .c, count: ind.count))); continue }
+                    let b = 3 + r.next() * 3, l = b + r.next() * 2.5 - 0.3
+                    let imp = Int(Double(n) * (0.4 + r.next() * 0.4)), nc = Int(Double(n - imp) * 0.5)
+                    rows.append(OutputRow(window: w, breakdown: "Total", cohort: cohort(), filters: [d, rater], cells: [
+                        .int(n), .int(n - 2), .num(b), .num(l), .num(l - b), .num(1), .num(1.8), .num(l - b - 0.3),
+                        .num(l - b + 0.3), .int(imp), .int(nc), .int(n - imp - nc), .num(Double(imp) * 100 / Double(n)),
+                        .num(Double(nc) * 100 / Double(n)), .num(Double(n - imp - nc) * 100 / Double(n)),
+                    ]))
+                }
+            }
+        }
+        return OutputTable(name: "distance_travelled", filters: specs(["domain", "rated_by"]), indicators: ind, rows: rows)
+    }
+
+    static func attendance(_ r: inout Rand) -> OutputTable {
+        let ind = specs(["n_pupils", "sessions_possible", "sessions_attended", "sessions_authorised_absence",
+                         "sessions_unauthorised_absence", "attendance_pct", "authorised_absence_pct",
+                         "unauthorised_absence_pct", "overall_absence_pct", "n_persistently_absent",
+                         "persistent_absence_pct", "n_severely_absent", "severe_absence_pct"])
+        func row(_ w: String, _ b: String, _ c: [String], att: Double, pa: Double) -> OutputRow {
+            OutputRow(window: w, breakdown: b, cohort: c, cells: [
+                .int(400), .int(100_000), .int(Int(att * 1000)), .int(3000), .int(2000), .num(att), .num(3), .num(2),
+                .num(100 - att), .int(Int(pa * 4)), .num(pa), .int(20), .num(5)])
+        }
+        var rows: [OutputRow] = []
+        for w in ["Reporting month", "Rolling 12 months"] {
+            rows.append(row(w, "Total", cohort(), att: 86.43, pa: 38.25))
+            for l in levels { rows.append(row(w, "level", cohort(level: l), att: 80 + r.next() * 10, pa: 25 + r.next() * 20)) }
+            rows.append(row(w, "all_pupils", cohort(), att: 93.05, pa: 17.15))
+        }
+        return OutputTable(name: "attendance", indicators: ind, rows: rows)
+    }
+
+    static func impact(_ r: inout Rand) -> OutputTable {
+        let ind = specs(["n_episodes", "mean_before_pct", "mean_during_pct", "mean_change_pp", "n_improved", "pct_improved"])
+        var rows: [OutputRow] = []
+        for w in ["Reporting month", "Rolling 12 months"] {
+            rows.append(OutputRow(window: w, breakdown: "Total", cohort: cohort(),
+                                  cells: [.int(140), .num(81.237), .num(85.5), .num(4.263), .int(80), .num(57.142857)]))
+            for l in levels {
+                if l == "CP" { rows.append(OutputRow(window: w, breakdown: "level", cohort: cohort(level: l),
+                                                     cells: Array(repeating: .c, count: 6))); continue }
+                let b = 75 + r.next() * 10, d = b + r.next() * 8 - 2
+                rows.append(OutputRow(window: w, breakdown: "level", cohort: cohort(level: l),
+                                      cells: [.int(30), .num(b), .num(d), .num(d - b), .int(17), .num(56.7)]))
+            }
+        }
+        return OutputTable(name: "attendance_impact", indicators: ind, rows: rows)
+    }
+
+    static func trend(_ r: inout Rand, _ p: Month) -> OutputTable {
+        let ind = specs(["n_pupils", "attendance_pct", "persistent_absence_pct", "severe_absence_pct"])
+        var rows: [OutputRow] = []
+        for k in 0..<12 {
+            let m = p.adding(k - 11).text
+            rows.append(OutputRow(window: m, breakdown: "Total", cohort: cohort(),
+                                  cells: [.int(300), .num(84 + r.next() * 4), .num(30 + r.next() * 8), .num(4)]))
+            for l in levels {
+                if l == "CP" && (k == 3 || k == 4) {
+                    rows.append(OutputRow(window: m, breakdown: "level", cohort: cohort(level: l), cells: [.c, .c, .c, .c]))
+                    continue
+                }
+                rows.append(OutputRow(window: m, breakdown: "level", cohort: cohort(level: l),
+                                      cells: [.int(60), .num(78 + r.next() * 10), .num(25 + r.next() * 20), .num(5)]))
+            }
+            rows.append(OutputRow(window: m, breakdown: "all_pupils", cohort: cohort(),
+                                  cells: [.int(9000), .num(92.5 + r.next()), .num(15 + r.next() * 3), .num(1.5)]))
+        }
+        return OutputTable(name: "attendance_trend", windowColumn: "month", indicators: ind, rows: rows)
+    }
+
+    static func feedback(_ r: inout Rand) -> OutputTable {
+        let ind = specs(["n_responses", "n_positive", "n_neutral", "n_negative", "pct_positive", "ci95_low", "ci95_high",
+                         "prev_n_responses", "prev_pct_positive", "change_pp"])
+        var rows: [OutputRow] = []
+        let qs = [("closure_survey", "kept_informed"), ("closure_survey", "made_difference"), ("closure_survey", "respected"),
+                  ("follow_up", "agree_outcome"), ("app", "supported"), ("feedback_form", "respected")]
+        for w in ["Reporting month", "Rolling 12 months"] {
+            for (ins, q) in qs {
+                for resp in ["Total", "child", "parent"] {
+                    if ins == "follow_up" && resp == "Total" {
+                        rows.append(OutputRow(window: w, breakdown: "Total", cohort: cohort(), filters: [ins, q, resp],
+                                              cells: [.int(9), .c, .int(0), .c, .c, .c, .c, .z, .z, .z]))
+                        continue
+                    }
+                    let n = r.int(30...240), pos = Int(Double(n) * (0.6 + r.next() * 0.35))
+                    let p = Double(pos) * 100 / Double(n), prev = p + r.next() * 10 - 5
+                    rows.append(OutputRow(window: w, breakdown: "Total", cohort: cohort(), filters: [ins, q, resp], cells: [
+                        .int(n), .int(pos), .int((n - pos) / 2), .int(n - pos - (n - pos) / 2), .num(p),
+                        .num(p - 600 / Double(n)), .num(min(100, p + 600 / Double(n))), .int(n + 10), .num(prev),
+                        .num((p * 10).rounded() / 10 - (prev * 10).rounded() / 10)]))
+                }
+            }
+        }
+        return OutputTable(name: "feedback", filters: specs(["instrument", "question", "respondent"]), indicators: ind, rows: rows)
+    }
+
+    static func timeliness(_ r: inout Rand) -> OutputTable {
+        let ind = specs(["n_eligible", "n_met", "pct_met"])
+        var rows: [OutputRow] = []
+        for w in ["Reporting month", "Rolling 12 months"] {
+            for m in ["first_contact_5wd", "assessment_45d", "taf_28d", "open_over_9_months", "open_over_12_months"] {
+                if m == "taf_28d" && w == "Rolling 12 months" {
+                    rows.append(OutputRow(window: w, breakdown: "Total", cohort: cohort(), filters: [m], cells: [.c, .c, .c])); continue
+                }
+                let n = r.int(100...900), met = Int(Double(n) * (m.hasPrefix("open") ? 0.1 + r.next() * 0.2 : 0.6 + r.next() * 0.35))
+                rows.append(OutputRow(window: w, breakdown: "Total", cohort: cohort(), filters: [m],
+                                      cells: [.int(n), .int(met), .num(Double(met) * 100 / Double(n))]))
+            }
+        }
+        return OutputTable(name: "timeliness", filters: specs(["measure"]), indicators: ind, rows: rows)
+    }
+
+    static func activity(_ r: inout Rand, _ p: Month) -> OutputTable {
+        let ind = specs(["referrals", "allocations", "closures", "open_at_month_end", "referrals_yoy_pct",
+                         "allocations_yoy_pct", "closures_yoy_pct", "open_at_month_end_yoy_pct"])
+        var rows: [OutputRow] = []
+        var open = 1100
+        for k in 0..<24 {
+            let m = p.adding(k - 23).text
+            let ref = r.int(120...200), alloc = r.int(100...170), clo = r.int(90...170)
+            open += alloc - clo
+            let yoy: [Cell] = k < 12 ? [.z, .z, .z, .z] : [.num(r.next() * 20 - 10), .num(r.next() * 20 - 10), .num(r.next() * 20 - 10), .num(r.next() * 6 - 3)]
+            rows.append(OutputRow(window: m, breakdown: "Total", cohort: cohort(),
+                                  cells: [.int(ref), .int(alloc), k == 20 ? .c : .int(clo), .int(open)] + yoy))
+        }
+        return OutputTable(name: "activity_trend", windowColumn: "month", indicators: ind, rows: rows)
+    }
+
+    static func load() -> LoadReport {
+        var l = LoadReport()
+        l.files = [
+            FileLoadResult(file: "episodes_2026-03.csv.gz", kind: .episodes, sha256: String(repeating: "ab", count: 32),
+                           rowsRead: 5200, rowsLoaded: 5190, rowsRejected: 10),
+            FileLoadResult(file: "outcomes_2026-03.csv", kind: .outcomes, sha256: String(repeating: "cd", count: 32),
+                           rowsRead: 40_000, rowsLoaded: 40_000),
+            FileLoadResult(file: "attendance_2025-26.csv.gz", kind: .attendance, sha256: String(repeating: "ef", count: 32),
+                           unchanged: true),
+            FileLoadResult(file: "feedback <2026>.csv", kind: .feedback, sha256: String(repeating: "01", count: 32),
+                           rowsRead: 3000, rowsLoaded: 2990, rowsRejected: 10),
+        ]
+        return l
+    }
+}
