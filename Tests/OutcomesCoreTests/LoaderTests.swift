@@ -76,7 +76,7 @@ import Testing
         _ = try Loader(store: store, maxRejectPct: 100).load(folder: t.file("in"))
         let before = try store.rowCounts()
         let r = try Loader(store: store, maxRejectPct: 100).load(folder: t.file("in"))
-        #expect(r.files.allSatisfy(\.unchanged))
+        #expect(r.files.allSatisfy { $0.unchanged })
         #expect(try store.rowCounts() == before)
     }
 
