@@ -164,25 +164,52 @@ import Testing
     @Test(.enabled(if: ProcessInfo.processInfo.environment["OUTCOMES_BENCH"] != nil))
     func attendanceBenchmark() {
         let data = Self.synthetic(pupils: 22_000, days: 190, episodes: 25_000, seed: 42)
+        // The machine is shared: take the best of several alternating runs of each thread count.
         var results: [[OutputTable]] = []
-        for threads in [1, 2, 1, 2] {
-            let clock = ContinuousClock()
-            var tables: [OutputTable] = []
-            let took = clock.measure { tables = AttendanceMetric.tables(data, ReportContext(period: F.october, threads: threads)) }
-            print("attendance tables, threads \(threads): \(took)")
-            results.append(tables)
-        }
+        var best: [Int: Duration] = [:]
         let clock = ContinuousClock(), ctx = ReportContext(period: F.october)
+        for _ in 0..<8 {
+            for threads in [1, 2] {
+                var tables: [OutputTable] = []
+                var c = ctx; c.threads = threads
+                let took = clock.measure { tables = AttendanceMetric.tables(data, c) }
+                best[threads] = min(best[threads] ?? took, took)
+                results.append(tables)
+            }
+        }
+        print("attendance tables, best of 8: threads 1 \(best[1]!), threads 2 \(best[2]!)")
         var rows: AttendanceRows?
-        print("  rows prepared in", clock.measure {
-            rows = AttendanceRows(data, breakdowns: ctx.breakdowns, chineseGroup: ctx.chineseGroup, threads: 1)
-        })
         for threads in [1, 2] {
-            print("  attendance sums, threads \(threads):", clock.measure {
-                _ = AttendanceAggregate.sums(data, rows: rows!, windows: ctx.windows, threads: threads)
+            var prep = Duration.seconds(100), sums = prep, impact = prep
+            for _ in 0..<8 {
+                prep = min(prep, clock.measure {
+                    rows = AttendanceRows(data, breakdowns: ctx.breakdowns, chineseGroup: ctx.chineseGroup, threads: threads)
+                })
+                sums = min(sums, clock.measure {
+                    _ = AttendanceAggregate.sums(data, rows: rows!, windows: ctx.windows, threads: threads)
+                })
+                var c = ctx; c.threads = threads
+                impact = min(impact, clock.measure { _ = AttendanceImpact.table(data, c, rows!) })
+            }
+            print("  threads \(threads): rows \(prep), sums \(sums), impact \(impact)")
+        }
+        for threads in [1, 2] {
+            print("  pure CPU, threads \(threads):", clock.measure {
+                _ = Parallel.map(partitions: 64, threads: threads) { p -> UInt64 in
+                    var x = UInt64(p)
+                    for k in 0..<300_000 { x = x &* 6364136223846793005 &+ UInt64(k) }
+                    return x
+                }
             })
-            var c = ctx; c.threads = threads
-            print("  impact, threads \(threads):", clock.measure { _ = AttendanceImpact.table(data, c, rows!) })
+            let pupils = data.attendance
+            print("  pupil totals, threads \(threads):", clock.measure {
+                let ranges = Parallel.ranges(count: pupils.count, partitions: 64)
+                _ = Parallel.map(partitions: 64, threads: threads) { p -> Int in
+                    var n = 0
+                    for i in ranges[p] { for w in ctx.windows { n += pupils[i].totals(from: w.start, through: w.end).possible } }
+                    return n
+                }
+            })
         }
         for r in results.dropFirst() { #expect(zip(r, results[0]).allSatisfy { $0.rows == $1.rows }) }
     }

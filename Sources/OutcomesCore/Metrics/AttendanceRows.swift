@@ -13,9 +13,39 @@ struct AttendanceRows: Sendable {
     }
 
     /// A row's identity while interning: breakdown index and per-column value codes (0 = `Total`).
-    private struct Key: Hashable {
+    struct Key: Hashable, Sendable {
         var breakdown: Int
         var codes: SIMD8<UInt16>
+        static func == (a: Key, b: Key) -> Bool { a.breakdown == b.breakdown && a.codes == b.codes }
+        /// Two words instead of nine hasher rounds: the interning loop hashes every episode × breakdown.
+        func hash(into h: inout Hasher) {
+            let w = unsafeBitCast(codes, to: SIMD2<UInt64>.self)
+            h.combine(w[0] ^ UInt64(truncatingIfNeeded: breakdown) &* 0x9E37_79B9_7F4A_7C15)
+            h.combine(w[1])
+        }
+    }
+
+    /// One partition's interning: local column codes (0 = `Total`) and local row ids.
+    struct LocalRows: Sendable {
+        var columnCodes = [[String: UInt16]](repeating: [:], count: 8)
+        var columnValues = [[String]](repeating: ["Total"], count: 8)
+        var ids: [Key: Int32] = [:]
+        var keys: [Key] = []
+        var rowIDs: [Int32] = []
+
+        mutating func code(_ v: String, column c: Int) -> UInt16 {
+            if let code = columnCodes[c][v] { return code }
+            let code = UInt16(columnValues[c].count)
+            columnCodes[c][v] = code; columnValues[c].append(v)
+            return code
+        }
+
+        mutating func row(_ key: Key) -> Int32 {
+            if let id = ids[key] { return id }
+            let id = Int32(keys.count)
+            ids[key] = id; keys.append(key)
+            return id
+        }
     }
 
     let breakdowns: [Breakdown]
@@ -36,40 +66,56 @@ struct AttendanceRows: Sendable {
          pupilIndex: [String: Int]? = nil) {
         self.breakdowns = breakdowns
         let episodes = data.episodes
-        // Cohort attributes come from the newest stored row (PRECISE.md 12): the dataset holds only that row.
+        let nb = breakdowns.count
+        // Per partition, in parallel: cohort attributes (from the newest stored row, PRECISE.md 12)
+        // interned to partition-local column codes and row keys. The serial merge below maps them
+        // to global ids in partition order, so ids follow first appearance in episode-id order.
         let ranges = Parallel.ranges(count: episodes.count, partitions: AttendanceAggregate.partitions)
-        let attrs = Parallel.map(partitions: ranges.count, threads: threads) { part in
-            ranges[part].map { CohortAttributes(episode: episodes[$0], chineseGroup: chineseGroup).values }
-        }
-        var columnCodes = [[String: UInt16]](repeating: [:], count: CohortColumn.allCases.count)
-        var columnValues = [[String]](repeating: ["Total"], count: CohortColumn.allCases.count)
-        var ids: [Key: Int32] = [:]
-        rowIDs.reserveCapacity(episodes.count * breakdowns.count)
-        for part in attrs {
-            for values in part {
+        let locals = Parallel.map(partitions: ranges.count, threads: threads) { part -> LocalRows in
+            var local = LocalRows()
+            for i in ranges[part] {
+                let values = CohortAttributes(episode: episodes[i], chineseGroup: chineseGroup).values
                 var codes = SIMD8<UInt16>(repeating: 0)
-                for c in 0..<values.count {
-                    if let code = columnCodes[c][values[c]] {
-                        codes[c] = code
-                    } else {
-                        let code = UInt16(columnValues[c].count)
-                        columnCodes[c][values[c]] = code; columnValues[c].append(values[c]); codes[c] = code
-                    }
-                }
+                for c in 0..<values.count { codes[c] = local.code(values[c], column: c) }
                 for (b, breakdown) in breakdowns.enumerated() {
                     var key = Key(breakdown: b, codes: SIMD8(repeating: 0))
                     for c in breakdown.columns { key.codes[c.rawValue] = codes[c.rawValue] }
-                    if let id = ids[key] {
-                        rowIDs.append(id)
+                    local.rowIDs.append(local.row(key))
+                }
+            }
+            return local
+        }
+        var columnCodes = [[String: UInt16]](repeating: [:], count: 8)
+        var columnValues = [[String]](repeating: ["Total"], count: 8)
+        var ids: [Key: Int32] = [:]
+        rowIDs.reserveCapacity(episodes.count * nb)
+        for local in locals {
+            var codeMap = [[UInt16]](repeating: [0], count: 8)
+            for c in 0..<local.columnValues.count {
+                for v in local.columnValues[c].dropFirst() {
+                    if let code = columnCodes[c][v] {
+                        codeMap[c].append(code)
                     } else {
-                        let id = Int32(rowKeys.count)
-                        ids[key] = id
-                        rowBreakdown.append(b)
-                        rowKeys.append((0..<values.count).map { columnValues[$0][Int(key.codes[$0])] })
-                        rowIDs.append(id)
+                        let code = UInt16(columnValues[c].count)
+                        columnCodes[c][v] = code; columnValues[c].append(v); codeMap[c].append(code)
                     }
                 }
             }
+            var rowMap: [Int32] = []
+            rowMap.reserveCapacity(local.keys.count)
+            for var key in local.keys {
+                for c in 0..<CohortColumn.allCases.count { key.codes[c] = codeMap[c][Int(key.codes[c])] }
+                if let id = ids[key] {
+                    rowMap.append(id)
+                } else {
+                    let id = Int32(rowKeys.count)
+                    ids[key] = id
+                    rowBreakdown.append(key.breakdown)
+                    rowKeys.append(CohortColumn.allCases.map { columnValues[$0.rawValue][Int(key.codes[$0.rawValue])] })
+                    rowMap.append(id)
+                }
+            }
+            for r in local.rowIDs { rowIDs.append(rowMap[Int(r)]) }
         }
         let index = pupilIndex ?? Dictionary(data.attendance.enumerated().map { ($1.childID, $0) },
                                              uniquingKeysWith: { first, _ in first })
