@@ -10,28 +10,29 @@ func attendanceBatch(_ rows: [[String]], names: [String] = AttendanceColumn.name
 }
 
 @Suite struct ValidationAttendanceTests {
-    // 2026-10-05 is a Monday; 2026-10-07 a Wednesday.
-    let monday = Days.from(year: 2026, month: 10, day: 5)
+    let october = Month(year: 2026, month: 10)
 
-    func marks(_ pairs: [(Int, String)]) -> [UInt8] {
-        var m = [UInt8](repeating: 0, count: 14)
-        for (slot, code) in pairs { m[slot] = AttendanceMarks.number(of: code)! }
+    /// A packed October (31 days): `'0'` everywhere except the given (slot, code) pairs.
+    func marks(_ pairs: [(Int, String)], days: Int = 31) -> [UInt8] {
+        var m = [UInt8](repeating: 48, count: 2 * days)
+        for (slot, code) in pairs { m[slot] = 48 + AttendanceMarks.number(of: code)! }
         return m
     }
 
-    @Test func packsSessionsIntoMondayWeeksWithAmPmSlots() throws {
+    @Test func packsSessionsIntoCalendarMonthsWithAmPmSlots() throws {
         let b = try attendanceBatch([
-            ["C1", "100", "2026-10-07", "AM", "/"],
-            ["C1", "100", "7/10/2026", "pm", "N"],
-            ["C1", "100", "2026-10-05T08:30", "Am", "L"],
-            ["C1", "100", "2026-10-11", "PM", "#"],  // Sunday: same week, last slot
-            ["C1", "100", "2026-10-12", "AM", "X"],  // next Monday: next week
+            ["C1", "100", "2026-10-07", "AM", "/"],     // day 7 AM: slot 12
+            ["C1", "100", "7/10/2026", "pm", "N"],      // day 7 PM: slot 13
+            ["C1", "100", "2026-10-01T08:30", "Am", "L"], // day 1 AM: slot 0
+            ["C1", "100", "2026-10-31", "PM", "#"],     // day 31 PM: last slot, 61
+            ["C1", "100", "2026-11-02", "AM", "X"],     // next month
         ])
         #expect(b.rejects.isEmpty)
-        #expect(b.weeks() == [
-            AttendanceWeek(childID: "C1", schoolURN: "100", weekStart: monday,
-                           marks: marks([(4, "/"), (5, "N"), (0, "L"), (13, "#")])),
-            AttendanceWeek(childID: "C1", schoolURN: "100", weekStart: monday + 7, marks: marks([(0, "X")])),
+        #expect(b.months() == [
+            AttendanceMonth(childID: "C1", schoolURN: "100", month: october,
+                            marks: marks([(12, "/"), (13, "N"), (0, "L"), (61, "#")])),
+            AttendanceMonth(childID: "C1", schoolURN: "100", month: october.adding(1),
+                            marks: marks([(2, "X")], days: 30)),
         ])
     }
 
@@ -42,17 +43,17 @@ func attendanceBatch(_ rows: [[String]], names: [String] = AttendanceColumn.name
             ["C1", "", "2026-10-07", "AM", "C"],
         ])
         #expect(b.rejects.isEmpty && b.loaded == 3)
-        #expect(b.weeks().map(\.schoolURN) == ["", "100", "200"])
+        #expect(b.months().map(\.schoolURN) == ["", "100", "200"])
     }
 
-    @Test func weeksAreSortedByChildSchoolWeek() throws {
+    @Test func monthsAreSortedByChildSchoolMonth() throws {
         let b = try attendanceBatch([
-            ["C2", "100", "2026-10-14", "AM", "/"],
-            ["C1", "100", "2026-10-14", "AM", "/"],
+            ["C2", "100", "2026-11-14", "AM", "/"],
+            ["C1", "100", "2026-11-14", "AM", "/"],
             ["C2", "100", "2026-10-07", "AM", "/"],
             ["C10", "100", "2026-10-07", "AM", "/"],
         ])
-        #expect(b.weeks().map { "\($0.childID)@\($0.weekStart - monday)" } == ["C1@7", "C10@0", "C2@0", "C2@7"])
+        #expect(b.months().map { "\($0.childID)@\($0.month.text)" } == ["C1@2026-11", "C10@2026-10", "C2@2026-10", "C2@2026-11"])
     }
 
     @Test func duplicateSessionNamesTheFirstLine() throws {
@@ -65,7 +66,7 @@ func attendanceBatch(_ rows: [[String]], names: [String] = AttendanceColumn.name
         let r = b.rejects[0]
         #expect(r.column == "child_id" && r.value == "C1")
         #expect(r.reason.contains("duplicate key (child_id C1, school_urn 100, date 2026-10-07, session AM) of line 2"))
-        #expect(b.weeks()[0].marks[4] == AttendanceMarks.number(of: "/"))
+        #expect(b.months()[0].marks[12] == 48 + AttendanceMarks.number(of: "/")!)
     }
 
     @Test func rejectedSessionIsNeverTheFirstOfADuplicate() throws {
@@ -98,7 +99,7 @@ func attendanceBatch(_ rows: [[String]], names: [String] = AttendanceColumn.name
         let b = try attendanceBatch([["C1", "2026-10-07", "AM", "/"], ["C1", "2026-10-07", "AM"]],
                                     names: ["child_id", "date", "session", "mark"])
         #expect(b.loaded == 1 && b.rejects.map(\.column) == [""])
-        #expect(b.weeks().first?.schoolURN == "")
+        #expect(b.months().first?.schoolURN == "")
     }
 
     @Test func manyIdsSurviveInternerGrowth() throws {
@@ -107,6 +108,6 @@ func attendanceBatch(_ rows: [[String]], names: [String] = AttendanceColumn.name
         rows.append(["C5", "S5", "2026-10-07", "PM", "N"])
         let b = try attendanceBatch(rows)
         #expect(b.loaded == 3000 && b.rejects.count == 1 && b.rejects[0].reason.contains("of line 7"))
-        #expect(Set(b.weeks().map { $0.childID + "/" + $0.schoolURN }).count == 3000)
+        #expect(Set(b.months().map { $0.childID + "/" + $0.schoolURN }).count == 3000)
     }
 }

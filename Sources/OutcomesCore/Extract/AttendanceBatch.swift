@@ -1,10 +1,11 @@
-/// One attendance file packed straight into weeks, with the within-file duplicate rule applied.
+/// One attendance file packed straight into calendar months, the store's shape, with the
+/// within-file duplicate rule applied.
 ///
 /// A county year is about 8 million sessions, so rows never become objects: each accepted
-/// session sets one of the 14 slots of its (child, school, Monday) week (`AttendanceWeek`).
-/// A slot already set by this file makes the row a duplicate naming the slot's first line.
-/// Two schools on the same date are different weeks, hence different sessions (PRECISE.md 21).
-/// Invariant: `rowsRead == loaded + rejected`, where `loaded` counts sessions, not weeks.
+/// session sets one of the 62 slots (`2 × (day − 1) + (PM ? 1 : 0)`) of its (child, school,
+/// month) entry. A slot already set by this file makes the row a duplicate naming the slot's
+/// first line. Two schools on the same date are different entries, hence different sessions
+/// (PRECISE.md 21). Invariant: `rowsRead == loaded + rejected`, where `loaded` counts sessions.
 public struct AttendanceBatch {
     public let validator: AttendanceValidator
     public private(set) var rejects: [Reject] = []
@@ -15,26 +16,28 @@ public struct AttendanceBatch {
 
     private var children = ByteInterner()
     private var schools = ByteInterner()
-    private var weekIndex: [WeekKey: Int32] = [:]
-    private var keys: [WeekKey] = []
-    /// 14 mark numbers per week, in week order (0 = no mark).
+    private var monthIndex: [MonthKey: Int32] = [:]  // keyed by month
+    private var keys: [MonthKey] = []
+    /// 62 mark numbers per month entry, in entry order (0 = no mark).
     private var marks: [UInt8] = []
-    /// 14 first lines per week, for the duplicate reason.
+    /// 62 first lines per entry, for the duplicate reason.
     private var lines: [Int32] = []
-    /// Per child id: the index of the week it touched last (-1 none). Exports come ordered by
-    /// pupil or by date, so a pupil's next session is nearly always in that same week.
-    private var lastWeekOfChild: [Int32] = []
+    /// Per child id: the index of the month it touched last (-1 none). Exports come ordered by
+    /// pupil or by date, so a pupil's next session is nearly always in that same month.
+    private var lastMonthOfChild: [Int32] = []
 
-    struct WeekKey: Hashable {
-        var child: Int32, school: Int32, week: Day
+    /// `month` holds the month index (`year × 12 + month − 1`).
+    struct MonthKey: Hashable {
+        var child: Int32, school: Int32, month: Int32
     }
+    static let slots = 62
 
     public init(_ validator: AttendanceValidator) {
         self.validator = validator
     }
 
-    /// Number of distinct (child, school, week) rows so far.
-    public var weekCount: Int { keys.count }
+    /// Number of distinct (child, school, month) entries so far.
+    public var monthCount: Int { keys.count }
 
     /// Validates one data record and packs its session, or files its reject.
     public mutating func add(_ rec: CSVRecord) {
@@ -47,10 +50,11 @@ public struct AttendanceBatch {
 
     @inline(__always)
     private mutating func pack(_ s: AttendanceSession, line: Int) {
-        let key = WeekKey(child: children.id(of: s.childID), school: schools.id(of: s.schoolURN),
-                          week: Days.weekStart(s.date))
-        let w = week(for: key)
-        let slot = w * 14 + AttendanceWeek.slot(day: s.date, pm: s.pm)
+        let c = Days.civil(s.date)
+        let key = MonthKey(child: children.id(of: s.childID), school: schools.id(of: s.schoolURN),
+                          month: Int32(c.year * 12 + c.month - 1))
+        let w = entry(for: key)
+        let slot = w * Self.slots + 2 * (c.day - 1) + (s.pm ? 1 : 0)
         if marks[slot] != 0 {
             rejects.append(duplicate(s, line: line, firstLine: Int(lines[slot])))
             return
@@ -60,28 +64,28 @@ public struct AttendanceBatch {
         loaded += 1
     }
 
-    /// The week's index, adding an empty week when new; the child's last week is checked before
+    /// The month entry's index, adding an empty month entry when new; the child's last month entry is checked before
     /// the dictionary.
     @inline(__always)
-    private mutating func week(for key: WeekKey) -> Int {
+    private mutating func entry(for key: MonthKey) -> Int {
         let c = Int(key.child)
-        if c < lastWeekOfChild.count {
-            let last = Int(lastWeekOfChild[c])
+        if c < lastMonthOfChild.count {
+            let last = Int(lastMonthOfChild[c])
             if last >= 0 && keys[last] == key { return last }
         } else {
-            lastWeekOfChild.append(contentsOf: repeatElement(-1, count: c + 1 - lastWeekOfChild.count))
+            lastMonthOfChild.append(contentsOf: repeatElement(-1, count: c + 1 - lastMonthOfChild.count))
         }
         let w: Int
-        if let found = weekIndex[key] {
+        if let found = monthIndex[key] {
             w = Int(found)
         } else {
             w = keys.count
-            weekIndex[key] = Int32(w)
+            monthIndex[key] = Int32(w)
             keys.append(key)
-            marks.append(contentsOf: repeatElement(0, count: 14))
-            lines.append(contentsOf: repeatElement(0, count: 14))
+            marks.append(contentsOf: repeatElement(0, count: Self.slots))
+            lines.append(contentsOf: repeatElement(0, count: Self.slots))
         }
-        lastWeekOfChild[c] = Int32(w)
+        lastMonthOfChild[c] = Int32(w)
         return w
     }
 
@@ -93,8 +97,9 @@ public struct AttendanceBatch {
                       reason: Reasons.duplicate(key, firstLine: firstLine))
     }
 
-    /// The packed weeks sorted by (childID, schoolURN, weekStart), the store's key order.
-    public func weeks() -> [AttendanceWeek] {
+    /// The packed months sorted by (childID, schoolURN, month), the store's key order, with marks
+    /// as the store keeps them (`'0'` for none, `'0' + mark number`, two per day of the month).
+    public func months() -> [AttendanceMonth] {
         let childRank = Self.ranks(children.strings), schoolRank = Self.ranks(schools.strings)
         let order = keys.indices.sorted { a, b in
             let x = keys[a], y = keys[b]
@@ -102,16 +107,20 @@ public struct AttendanceBatch {
             if cx != cy { return cx < cy }
             let sx = schoolRank[Int(x.school)], sy = schoolRank[Int(y.school)]
             if sx != sy { return sx < sy }
-            return x.week < y.week
+            return x.month < y.month
         }
         return order.map { i in
             let k = keys[i]
-            return AttendanceWeek(childID: children.strings[Int(k.child)], schoolURN: schools.strings[Int(k.school)],
-                                  weekStart: k.week, marks: Array(marks[i * 14 ..< i * 14 + 14]))
+            let m = Month(index: Int(k.month))
+            let n = 2 * Days.daysInMonth(year: m.year, month: m.month)
+            var packed = [UInt8](repeating: StoreSchema.noMark, count: n)
+            for s in 0..<n { packed[s] &+= marks[i * Self.slots + s] }
+            return AttendanceMonth(childID: children.strings[Int(k.child)], schoolURN: schools.strings[Int(k.school)],
+                                   month: m, marks: packed)
         }
     }
 
-    /// Each string's position in sorted order, so the week sort compares integers.
+    /// Each string's position in sorted order, so the sort compares integers.
     static func ranks(_ strings: [String]) -> [Int] {
         var rank = [Int](repeating: 0, count: strings.count)
         for (r, i) in strings.indices.sorted(by: { strings[$0] < strings[$1] }).enumerated() { rank[i] = r }

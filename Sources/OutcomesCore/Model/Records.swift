@@ -169,22 +169,3 @@ public enum AttendanceMarks {
     /// Index 0 (no mark) maps to notPossible but callers skip it.
     public static let classByNumber: [MarkClass] = [.notPossible] + codes.map(\.cls)
 }
-
-/// One attendance week as the store keeps it: a pupil at a school for the Monday-to-Sunday week
-/// starting `weekStart`, with 14 slots (day 0…6 × AM/PM) holding mark numbers (0 = no mark).
-///
-/// One SQLite row per register session cannot load a county year fast enough (issue 2), so the
-/// store packs a week into one row; the `attendance_sessions` view unpacks it for analysts.
-public struct AttendanceWeek: Sendable, Equatable {
-    public var childID: String
-    /// Empty string when the extract left it empty.
-    public var schoolURN: String
-    public var weekStart: Day
-    /// Slot `2 * weekday + (PM ? 1 : 0)`.
-    public var marks: [UInt8]
-
-    public init(childID: String, schoolURN: String, weekStart: Day, marks: [UInt8]) {
-        self.childID = childID; self.schoolURN = schoolURN; self.weekStart = weekStart; self.marks = marks
-    }
-    public static func slot(day: Day, pm: Bool) -> Int { 2 * Days.weekday(day) + (pm ? 1 : 0) }
-}

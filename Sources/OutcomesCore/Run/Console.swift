@@ -37,7 +37,10 @@ public final class Console: @unchecked Sendable {
             logger.info("\(message)")
         }
     }
-    public func detail(_ message: String) { clearBar(); logger.debug("\(message)") }
+    public func detail(_ message: String) {
+        clearBar()
+        logger.debug("\(message) (\(String(format: "%.2f", Date().timeIntervalSince(started))) s)")
+    }
     public func warning(_ message: String) { clearBar(); logger.warning("\(message)") }
     public func error(_ message: String) { clearBar(); logger.error("\(message)") }
 

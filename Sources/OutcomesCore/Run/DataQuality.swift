@@ -30,10 +30,12 @@ public enum DataQuality {
                 AND (closure_date IS NULL OR closure_date > :end)
               """),
         Check(name: "attendance_n_marks_over_a_month_old_pct",
-              description: "Sessions still marked N (reason not yet provided) more than a month before the period end",
+              description: "Sessions in the 12 months to the period end still marked N (reason not yet provided) more than a month before its end",
               sql: """
-              SELECT count(*) FILTER (WHERE mark = 'N' AND date < date(:end, '-1 month')), count(*)
-              FROM attendance_sessions WHERE date <= :end AND date >= date(:end, '-12 months')
+              SELECT coalesce(sum(outcomes_count_mark_before(marks, month, 'N', date(:end, '-1 month'))), 0),
+                     coalesce(sum(sessions_possible + sessions_not_possible), 0)
+              FROM attendance_months
+              WHERE month <= substr(:end, 1, 7) AND month > substr(date(:end, '-12 months'), 1, 7)
               """),
         Check(name: "pupils_with_no_school_pct", description: "Pupils whose attendance appears under no school",
               sql: """

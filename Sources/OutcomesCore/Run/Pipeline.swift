@@ -132,6 +132,7 @@ public final class Pipeline {
         }
         console.step("reporting \(period.text)")
         let dataset = try store.dataset()
+        console.detail("read the store: \(dataset.episodes.count) episodes, \(dataset.attendance.count) pupils")
         let ctx = ReportContext(period: period, threshold: options.suppressMax,
                                 breakdowns: Breakdown.defaults + options.config.extraBreakdowns,
                                 geography: options.config.geography, chineseGroup: options.config.chineseGroup,
@@ -147,9 +148,11 @@ public final class Pipeline {
                 try folder.write("\(t.name).meta.csv", text: writer.meta(t))
             }
             try folder.write("rejects.csv", text: RejectsReport.csv(load.rejects), rows: load.rejects.count)
+            console.detail("wrote the tables")
             let dq = try DataQuality.csv(store: store, period: period, thresholds: options.config.qualityThresholds)
             try folder.write("data_quality.csv", text: dq.text)
             for f in dq.failed { console.warning("data quality check \(f) is over its threshold (see data_quality.csv)") }
+            console.detail("data quality checks")
             var failedQueries: [String] = []
             if let q = options.queries, FileManager.default.fileExists(atPath: q) {
                 failedQueries = try runQueries(folder: q, into: folder, period: period)

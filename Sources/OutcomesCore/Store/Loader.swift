@@ -132,7 +132,7 @@ public struct Loader {
             guard let b = batch else { throw ExtractError.noHeader(file: name) }
             finish(read: b.rowsRead, rejected: b.rejects)
             if self.write {
-                let months = AttendanceMonth.from(weeks: b.weeks())
+                let months = b.months()
                 write = { try $0.merge(attendance: months) }
             }
         case .episodes:

@@ -27,6 +27,7 @@ public final class Store {
             try db.execute(sql: "PRAGMA cache_size = -65536")
             db.add(function: StoreFunctions.mergeMarks)
             db.add(function: StoreFunctions.countMarks)
+            db.add(function: StoreFunctions.countMarkBefore)
         }
         queue = try DatabaseQueue(path: path, configuration: config)
         if !readOnly { try migrate() }
@@ -94,6 +95,23 @@ enum StoreFunctions {
         if o.count < n.count { o += [UInt8](repeating: StoreSchema.noMark, count: n.count - o.count) }
         for i in 0..<n.count where n[i] != StoreSchema.noMark { o[i] = n[i] }
         return String(decoding: o, as: UTF8.self)
+    }
+
+    /// `outcomes_count_mark_before(marks, month, mark, cutoff)`: sessions of one register code in a
+    /// packed month dated before `cutoff` (ISO), without unpacking the month into sessions.
+    static let countMarkBefore = DatabaseFunction("outcomes_count_mark_before", argumentCount: 4, pure: true) { v in
+        guard let m = String.fromDatabaseValue(v[0]), let monthText = String.fromDatabaseValue(v[1]),
+              let month = Month(text: monthText), let code = String.fromDatabaseValue(v[2]),
+              let number = AttendanceMarks.number(of: code), let cutoffText = String.fromDatabaseValue(v[3]),
+              let cutoff = Days.parseISO(cutoffText) else { return nil }
+        let target = StoreSchema.noMark + number
+        let first = month.firstDay
+        var n = 0, i = 0
+        for b in m.utf8 {
+            if b == target && first + Day(i / 2) < cutoff { n += 1 }
+            i += 1
+        }
+        return n
     }
 
     /// `outcomes_count_marks(marks, class)`: sessions of a mark class (0-4, see MarkClass) in a

@@ -98,32 +98,6 @@ public struct AttendanceMonth: Sendable, Equatable {
     public init(childID: String, schoolURN: String, month: Month, marks: [UInt8]) {
         self.childID = childID; self.schoolURN = schoolURN; self.month = month; self.marks = marks
     }
-
-    /// Regroups weekly rows into calendar months, sorted by child, school and month.
-    public static func from(weeks: [AttendanceWeek]) -> [AttendanceMonth] {
-        struct Key: Hashable { var child: String; var urn: String; var month: Int }
-        var map: [Key: [UInt8]] = [:]
-        map.reserveCapacity(weeks.count / 3)
-        for w in weeks {
-            for slot in 0..<14 where w.marks[slot] != 0 {
-                let day = w.weekStart + Day(slot / 2)
-                let c = Days.civil(day)
-                let m = Month(year: c.year, month: c.month)
-                let key = Key(child: w.childID, urn: w.schoolURN, month: m.index)
-                let i = 2 * (c.day - 1) + slot % 2
-                if map[key] == nil {
-                    map[key] = [UInt8](repeating: StoreSchema.noMark, count: 2 * Days.daysInMonth(year: c.year, month: c.month))
-                }
-                map[key]![i] = StoreSchema.noMark + w.marks[slot]
-            }
-        }
-        return map.map { AttendanceMonth(childID: $0.key.child, schoolURN: $0.key.urn, month: Month(index: $0.key.month), marks: $0.value) }
-            .sorted {
-                if $0.childID != $1.childID { return $0.childID.utf8.lexicographicallyPrecedes($1.childID.utf8) }
-                if $0.schoolURN != $1.schoolURN { return $0.schoolURN.utf8.lexicographicallyPrecedes($1.schoolURN.utf8) }
-                return $0.month < $1.month
-            }
-    }
 }
 
 /// A reusable raw prepared statement (finalised when released).
