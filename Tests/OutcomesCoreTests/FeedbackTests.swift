@@ -196,4 +196,32 @@ import Testing
             .map { $0.filters[0] + "/" + $0.filters[1] }
         #expect(qs == ["app/q1", "app/q2", "app/Unknown", "closure_survey/q1", "closure_survey/q2", "closure_survey/Unknown"])
     }
+
+    /// PRECISE.md 12: an episode allocated after a window's end is left out of that window, so an
+    /// answer linked to it counts neither there nor (for the previous window) before its allocation.
+    @Test func answersOfEpisodesAllocatedAfterTheWindowEndAreLeftOut() {
+        let d = Self.day
+        let late = Episode(episodeID: "L1", childID: "CL1", service: "FIT", locality: "North", level: "EH3",
+                           allocationDate: d(2026, 10, 15))
+        let data = Dataset(episodes: [Self.ep("E1", "FIT"), late], feedback: [
+            Self.ans("x1", "E1", "FIT", d(2026, 10, 2), "child", "app", "q", .positive),
+            // received before L1 was allocated: in October (L1 exists by 31 Oct) it counts ...
+            Self.ans("x2", "L1", "FIT", d(2026, 10, 3), "child", "app", "q", .negative),
+            // ... but in September's window L1 did not exist yet, so it is no previous-window answer
+            Self.ans("x3", "L1", "FIT", d(2026, 9, 20), "child", "app", "q", .positive),
+            Self.ans("x4", "E1", "FIT", d(2026, 9, 21), "child", "app", "q", .negative),
+        ])
+        let t = FeedbackMetric.tables(data, Self.ctx(breakdowns: [.total]))[0]
+        let row = t.rows.first { $0.window == "Reporting month" && $0.filters == ["app", "q", "Total"] }!
+        let n = t.indicatorIndex("n_responses")!, pn = t.indicatorIndex("prev_n_responses")!
+        #expect(row.cells[n] == .int(2))      // x1, x2
+        #expect(row.cells[pn] == .int(1))     // x4 only: x3's episode was allocated after 30 Sep
+        let pp = t.indicatorIndex("prev_pct_positive")!
+        #expect(Self.near(row.cells[pp], 0))  // x4 negative: 0 of 1
+        // Reporting month of September: L1 left out entirely, so only x4 counts.
+        let sep = FeedbackMetric.tables(data, ReportContext(period: Month(year: 2026, month: 9), threshold: 0,
+                                                            breakdowns: [.total]))[0]
+        let srow = sep.rows.first { $0.window == "Reporting month" && $0.filters == ["app", "q", "Total"] }!
+        #expect(srow.cells[n] == .int(1))
+    }
 }

@@ -46,8 +46,13 @@ public enum FeedbackMetric {
         var sourceIDs = data.episodes.map { keys.ids(for: CohortAttributes(episode: $0, chineseGroup: ctx.chineseGroup)) }
         var unlinkedSource: [String: Int] = [:]
         var answerSource = [Int](repeating: 0, count: answered.count)
+        // A linked answer counts only once its episode exists "as at" the window end (PRECISE.md 12):
+        // an episode allocated after a window's end is left out of that window, answers included.
+        var answerAllocation = [Day](repeating: Day.min, count: answered.count)
         for (i, a) in answered.enumerated() {
-            if let id = a.episodeID, let e = episodeIndex[id] { answerSource[i] = e; continue }
+            if let id = a.episodeID, let e = episodeIndex[id] {
+                answerSource[i] = e; answerAllocation[i] = data.episodes[e].allocationDate; continue
+            }
             if let s = unlinkedSource[a.service] { answerSource[i] = s; continue }
             unlinkedSource[a.service] = sourceIDs.count
             answerSource[i] = sourceIDs.count
@@ -65,7 +70,7 @@ public enum FeedbackMetric {
         let windows = ctx.windows
         let nBreakdowns = ctx.breakdowns.count
         let ranges = Parallel.ranges(count: answered.count, partitions: 64)
-        let sources = sourceIDs, answerSources = answerSource, pairIDs = pairIndex, respondentIDs = respondentIndex
+        let sources = sourceIDs, answerSources = answerSource, allocations = answerAllocation, pairIDs = pairIndex, respondentIDs = respondentIndex
         let parts = Parallel.map(partitions: ranges.count, threads: ctx.threads) { p -> [UInt64: Counts] in
             var acc: [UInt64: Counts] = [:]
             for i in ranges[p] {
@@ -74,6 +79,7 @@ public enum FeedbackMetric {
                 for (w, window) in windows.enumerated() {
                     let current = window.contains(d)
                     guard current || (d >= window.previousStart && d <= window.previousEnd) else { continue }
+                    guard allocations[i] <= (current ? window.end : window.previousEnd) else { continue }
                     for b in 0..<nBreakdowns {
                         let cohort = UInt64(UInt32(bitPattern: sources[answerSources[i]][b]))
                         for r in [0, respondentIDs[a.respondent]!] {

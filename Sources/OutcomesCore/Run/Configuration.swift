@@ -36,6 +36,8 @@ public struct OutcomesConfig: Sendable, Equatable {
         do { node = try Yams.load(yaml: text) } catch { throw ConfigError.syntax(source, "\(error)") }
         var c = OutcomesConfig()
         guard let node else { return c }
+        // Dates as written: YAML would read 2026-02-30 as a timestamp and roll it over to March.
+        let rawHolidays = (try? Yams.compose(yaml: text))??["extra_bank_holidays"]?.sequence?.map { $0.string ?? "" }
         guard let top = node as? [String: Any] else { throw ConfigError.badValue("(top level)", "a mapping of keys to values") }
         for (key, value) in top {
             switch key {
@@ -62,8 +64,8 @@ public struct OutcomesConfig: Sendable, Equatable {
                 c.extraDomains = Set(list.map { $0.lowercased() })
             case "extra_bank_holidays":
                 guard let list = value as? [Any] else { throw ConfigError.badValue(key, "a list of YYYY-MM-DD dates") }
-                c.extraBankHolidays = Set(try list.map { v in
-                    guard let d = Days.parseISO("\(v)") else { throw ConfigError.badValue(key, "dates as YYYY-MM-DD (got '\(v)')") }
+                c.extraBankHolidays = Set(try (rawHolidays ?? list.map { "\($0)" }).map { v in
+                    guard let d = Days.parseISO(v) else { throw ConfigError.badValue(key, "dates as YYYY-MM-DD (got '\(v)')") }
                     return d
                 })
             case "chne_group":
