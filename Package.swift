@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(
             name: "OutcomesCoreTests",
             dependencies: ["OutcomesCore"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v5]
