@@ -12,7 +12,7 @@
 SELECT level, locality, count(*) AS open_episodes, count(DISTINCT child_id) AS children
 FROM episodes
 WHERE allocation_date <= :period_end
-  AND (closure_date IS NULL OR closure_date > :period_end)
+  AND (closure_date IS NULL OR closure_date >= :period_end)
 GROUP BY level, locality
 ORDER BY CASE level WHEN 'EH3' THEN 1 WHEN 'EH4' THEN 2 WHEN 'CIN' THEN 3 WHEN 'CP' THEN 4
                     WHEN 'CIC' THEN 5 WHEN 'CL' THEN 6 ELSE 7 END,

@@ -16,7 +16,7 @@ WITH open_episodes AS (
   SELECT episode_id, service, locality, level, allocation_date
   FROM episodes
   WHERE allocation_date <= date(:period_end, '-84 days')
-    AND (closure_date IS NULL OR closure_date > :period_end)
+    AND (closure_date IS NULL OR closure_date >= :period_end)
 ),
 last_assessed AS (
   SELECT episode_id, max(assessment_date) AS last_assessment_date

@@ -50,7 +50,7 @@ struct QueryRunnerTests {
         episode("E8", "C4", "YIT", "CP", "East", "2026-02-01"),                   // starts the day E7 closed: re-referral; last assessed exactly 12 weeks ago: overdue
         episode("E9", "C5", "YIT", "CIN", "Exeter", "2025-03-01"),                // never assessed: overdue
         episode("E10", "C5", "BRIDGES", "CIN", "Exeter", "2025-05-01", closed: "2026-11-03", reason: "Goals achieved"), // open at the period end; assessed 83 days ago
-        episode("E11", "C6", "BRIDGES", "EH3", "South", "2026-06-01", closed: "2026-10-31"), // closes on the last day, no reason
+        episode("E11", "C6", "BRIDGES", "EH3", "South", "2026-06-01", closed: "2026-10-31"), // closes on the last day, no reason: still open at the period end (PRECISE 12), never assessed: overdue (152 days)
         episode("E12", "C7", "FIT", "EH3", "North", "2025-09-01", closed: "2025-10-01", reason: "Goals achieved"),
         episode("E13", "C7", "FIT", "EH3", "North", "2026-10-02"),                // 12 months and 1 day after E12: not a re-referral
         episode("E14", "C8", "FIT", "EH3", "North", "2025-08-01", closed: "2025-10-10", reason: "Goals achieved"),
@@ -148,6 +148,7 @@ struct QueryRunnerTests {
         ("open_episodes_by_level_locality.sql", """
             level,locality,open_episodes,children
             EH3,North,3,3
+            EH3,South,1,1
             EH4,South,1,1
             CIN,Exeter,2,1
             CIN,North,1,1
@@ -157,6 +158,7 @@ struct QueryRunnerTests {
             """),
         ("overdue_outcome_assessments.sql", """
             episode_id,service,locality,level,allocation_date,last_assessment_date,days_since_last_assessment
+            E11,BRIDGES,South,EH3,2026-06-01,,152
             E9,YIT,Exeter,CIN,2025-03-01,,609
             E19,YIT,West,CIC,2025-01-01,2026-05-01,183
             E8,YIT,East,CP,2026-02-01,2026-08-08,84

@@ -7,10 +7,10 @@ public enum ExtractKind: String, CaseIterable, Sendable, Comparable {
     }
 
     /// The kind a file name's prefix names, or nil (the file is ignored with a warning).
+    /// Matched as the contract writes them: lower-case prefix, `.csv` or `.csv.gz` (EXTRACTS.md "Files").
     public static func of(fileName: String) -> ExtractKind? {
-        let lower = fileName.lowercased()
-        guard lower.hasSuffix(".csv") || lower.hasSuffix(".csv.gz") else { return nil }
-        return allCases.first { lower.hasPrefix($0.rawValue) }
+        guard fileName.hasSuffix(".csv") || fileName.hasSuffix(".csv.gz") else { return nil }
+        return allCases.first { fileName.hasPrefix($0.rawValue) }
     }
 }
 

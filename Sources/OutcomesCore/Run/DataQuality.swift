@@ -27,7 +27,7 @@ public enum DataQuality {
               SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.episode_id = e.episode_id
                        AND o.assessment_date > date(:end, '-84 days') AND o.assessment_date <= :end)), count(*)
               FROM episodes e WHERE allocation_date <= date(:end, '-12 months')
-                AND (closure_date IS NULL OR closure_date > :end)
+                AND (closure_date IS NULL OR closure_date >= :end)
               """),
         Check(name: "attendance_n_marks_over_a_month_old_pct",
               description: "Sessions in the 12 months to the period end still marked N (reason not yet provided) more than a month before its end",
