@@ -1,13 +1,16 @@
-/// Every metric table of METRICS.md, in the order they are written.
+/// Every metric table of METRICS.md, as independent jobs the report runs side by side.
 public enum MetricTables {
-    public static func all(_ data: Dataset, _ ctx: ReportContext, onTable: (String) -> Void = { _ in }) -> [OutputTable] {
-        var out: [OutputTable] = []
-        func add(_ ts: [OutputTable]) { for t in ts { onTable(t.name); out.append(t) } }
-        add(DistanceTravelledMetric.tables(data, ctx))
-        add(AttendanceMetric.tables(data, ctx))
-        add(FeedbackMetric.tables(data, ctx))
-        add([TimelinessMetric.table(data, ctx)])
-        add([ActivityMetric.table(data, ctx)])
-        return out
+    /// The metric jobs in output order; each returns its tables in their own order.
+    public static let jobs: [@Sendable (Dataset, ReportContext) -> [OutputTable]] = [
+        { DistanceTravelledMetric.tables($0, $1) },
+        { AttendanceMetric.tables($0, $1) },
+        { FeedbackMetric.tables($0, $1) },
+        { [TimelinessMetric.table($0, $1)] },
+        { [ActivityMetric.table($0, $1)] },
+    ]
+
+    /// All tables in output order, the jobs run on `ctx.threads` workers.
+    public static func all(_ data: Dataset, _ ctx: ReportContext) -> [OutputTable] {
+        Parallel.map(partitions: jobs.count, threads: ctx.threads) { jobs[$0](data, ctx) }.flatMap { $0 }
     }
 }

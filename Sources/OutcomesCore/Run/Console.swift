@@ -6,7 +6,10 @@ public enum Verbosity: Sendable { case quiet, normal, verbose }
 
 /// All user-facing diagnostics go through here: swift-log for log lines, and a progress bar on
 /// standard error when it is a terminal (a scheduled run gets one plain line per step instead).
+///
+/// Safe to call from the report's worker threads: every call holds one lock.
 public final class Console: @unchecked Sendable {
+    private let lock = NSLock()
     public let verbosity: Verbosity
     public let isTerminal: Bool
     public var logger: Logger
@@ -30,6 +33,7 @@ public final class Console: @unchecked Sendable {
 
     /// One step of the run (a plain line; with --verbose, the elapsed time too).
     public func step(_ message: String) {
+        lock.lock(); defer { lock.unlock() }
         clearBar()
         if verbosity == .verbose {
             logger.info("\(message) (\(String(format: "%.2f", Date().timeIntervalSince(started))) s)")
@@ -38,22 +42,25 @@ public final class Console: @unchecked Sendable {
         }
     }
     public func detail(_ message: String) {
+        lock.lock(); defer { lock.unlock() }
         clearBar()
         logger.debug("\(message) (\(String(format: "%.2f", Date().timeIntervalSince(started))) s)")
     }
-    public func warning(_ message: String) { clearBar(); logger.warning("\(message)") }
-    public func error(_ message: String) { clearBar(); logger.error("\(message)") }
+    public func warning(_ message: String) { lock.lock(); defer { lock.unlock() }; clearBar(); logger.warning("\(message)") }
+    public func error(_ message: String) { lock.lock(); defer { lock.unlock() }; clearBar(); logger.error("\(message)") }
 
     /// Starts a progress bar over `total` units (bytes while loading, tables while reporting).
     public func beginProgress(_ label: String, total: Int) {
+        lock.lock(); defer { lock.unlock() }
         barLabel = label; barTotal = max(total, 1); barDone = 0
         draw(force: true)
     }
     public func advance(_ n: Int, rows: Int? = nil) {
+        lock.lock(); defer { lock.unlock() }
         barDone += n
         draw(force: false)
     }
-    public func endProgress() { barDone = barTotal; draw(force: true); clearBar() }
+    public func endProgress() { lock.lock(); defer { lock.unlock() }; barDone = barTotal; draw(force: true); clearBar() }
 
     private func draw(force: Bool) {
         guard isTerminal, verbosity != .quiet, barTotal > 0 else { return }

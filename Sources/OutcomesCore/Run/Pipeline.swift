@@ -131,32 +131,61 @@ public final class Pipeline {
             throw RunError.noData
         }
         console.step("reporting \(period.text)")
-        let dataset = try store.dataset()
-        console.detail("read the store: \(dataset.episodes.count) episodes, \(dataset.attendance.count) pupils")
         let ctx = ReportContext(period: period, threshold: options.suppressMax,
                                 breakdowns: Breakdown.defaults + options.config.extraBreakdowns,
                                 geography: options.config.geography, chineseGroup: options.config.chineseGroup,
                                 impactDaysBefore: options.config.impactDaysBefore,
                                 impactMinSessions: options.config.impactMinSessions,
                                 extraHolidays: options.config.extraBankHolidays, threads: options.threads)
+        let dataset = try store.dataset(threads: options.threads) { Self.attendanceFrom($0, ctx) }
+        console.detail("read the store: \(dataset.episodes.count) episodes, \(dataset.attendance.count) pupils")
         let folder = try OutputFolder(root: options.out, period: period)
         do {
-            let tables = MetricTables.all(dataset, ctx) { [console] name in console.detail("computed \(name)") }
+            // The metric tables, the data-quality checks and the analysts' queries are independent:
+            // they run side by side; files are written afterwards, in a fixed order.
             let writer = TableWriter(period: period, geography: ctx.geography)
-            for t in tables {
-                try folder.write("\(t.name).csv", text: writer.csv(t), rows: t.rows.count)
-                try folder.write("\(t.name).meta.csv", text: writer.meta(t))
+            let jobs = MetricTables.jobs
+            let queriesFolder = options.queries.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+            let runner = QueryRunner(storePath: options.db, period: period, threshold: options.suppressMax)
+            let thresholds = options.config.qualityThresholds
+            let staging = folder.stagingPath
+            let console = self.console
+            console.beginProgress("reporting", total: jobs.count + 2)
+            let results = Parallel.map(partitions: jobs.count + 2, threads: options.threads) { i -> ReportJob in
+                defer { console.advance(1) }
+                switch i {
+                case jobs.count:
+                    return .quality(Result { try DataQuality.csv(store: store, period: period, thresholds: thresholds) })
+                case jobs.count + 1:
+                    guard let q = queriesFolder else { return .queries([]) }
+                    return .queries(runner.runAll(folder: q, outFolder: (staging as NSString).appendingPathComponent("queries")))
+                default:
+                    let tables = jobs[i](dataset, ctx)
+                    for t in tables { console.detail("computed \(t.name)") }
+                    return .tables(tables.map { ($0, writer.csv($0), writer.meta($0)) })
+                }
+            }
+            console.endProgress()
+            var tables: [OutputTable] = []
+            var failedQueries: [String] = []
+            for r in results {
+                switch r {
+                case .tables(let ts):
+                    for (t, csv, meta) in ts {
+                        tables.append(t)
+                        try folder.write("\(t.name).csv", text: csv, rows: t.rows.count)
+                        try folder.write("\(t.name).meta.csv", text: meta)
+                    }
+                case .quality(let q):
+                    let dq = try q.get()
+                    try folder.write("data_quality.csv", text: dq.text)
+                    for f in dq.failed { console.warning("data quality check \(f) is over its threshold (see data_quality.csv)") }
+                case .queries(let outcomes):
+                    failedQueries = try registerQueries(outcomes, in: folder)
+                }
             }
             try folder.write("rejects.csv", text: RejectsReport.csv(load.rejects), rows: load.rejects.count)
             console.detail("wrote the tables")
-            let dq = try DataQuality.csv(store: store, period: period, thresholds: options.config.qualityThresholds)
-            try folder.write("data_quality.csv", text: dq.text)
-            for f in dq.failed { console.warning("data quality check \(f) is over its threshold (see data_quality.csv)") }
-            console.detail("data quality checks")
-            var failedQueries: [String] = []
-            if let q = options.queries, FileManager.default.fileExists(atPath: q) {
-                failedQueries = try runQueries(folder: q, into: folder, period: period)
-            }
             if options.summary {
                 try folder.write("summary.html", text: SummaryPage.html(tables: tables, period: period, load: load))
             }
@@ -176,10 +205,8 @@ public final class Pipeline {
         }
     }
 
-    /// Runs every `queries/*.sql` into the staging folder; returns the summary of failures, if any.
-    private func runQueries(folder: String, into out: OutputFolder, period: Month) throws -> [String] {
-        let runner = QueryRunner(storePath: options.db, period: period, threshold: options.suppressMax)
-        let outcomes = runner.runAll(folder: folder, outFolder: (out.stagingPath as NSString).appendingPathComponent("queries"))
+    /// Lists the analysts' query CSVs in the manifest and reports the failures; returns their names.
+    private func registerQueries(_ outcomes: [QueryOutcome], in out: OutputFolder) throws -> [String] {
         for o in outcomes {
             if o.succeeded {
                 try out.register("queries/\(o.name).csv", rows: o.rows)
@@ -189,6 +216,21 @@ public final class Pipeline {
             }
         }
         return outcomes.filter { !$0.succeeded }.map { $0.name + ".sql" }
+    }
+
+    /// The first month of attendance the report reads: the rolling year's start, or earlier when an
+    /// episode closed in it needs its "before" period (attendance impact).
+    static func attendanceFrom(_ episodes: [Episode], _ ctx: ReportContext) -> Month {
+        let rolling = ctx.windows.map(\.start).min()!
+        let trendStart = ctx.period.adding(-11).firstDay
+        var first = min(rolling, trendStart)
+        let end = ctx.period.lastDay
+        for e in episodes {
+            if let c = e.closureDate, c >= rolling, c <= end {
+                first = min(first, e.allocationDate - Day(ctx.impactDaysBefore))
+            }
+        }
+        return Month(containing: first)
     }
 
     private func manifestOptions(_ period: Month) -> [String: String] {
@@ -211,6 +253,13 @@ public final class Pipeline {
             return .failure
         }
     }
+}
+
+/// What one of the report's side-by-side jobs produced.
+enum ReportJob: Sendable {
+    case tables([(OutputTable, String, String)])
+    case quality(Result<(text: String, failed: [String]), Error>)
+    case queries([QueryOutcome])
 }
 
 /// Run-level problems a user can act on.
