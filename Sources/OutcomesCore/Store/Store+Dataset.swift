@@ -38,44 +38,52 @@ extension Store {
         return Dataset(episodes: episodes, outcomes: outcomes, feedback: feedback, attendance: pupils)
     }
 
+    // The readers below use raw statements: GRDB rows cost more than the decoding at 250,000 rows.
+
     static func episodes(_ db: Database) throws -> [Episode] {
         var episodes: [Episode] = []
-        let ec = try Row.fetchCursor(db, sql: """
+        let st = try Prepared(db, """
             SELECT episode_id, child_id, family_id, service, locality, level, referral_date, allocation_date,
                    first_contact_date, assessment_date, first_taf_date, closure_date, closure_reason,
                    birth_month, gender, ethnicity, send, school_urn FROM episodes ORDER BY episode_id
             """)
-        while let r = try ec.next() {
+        while try st.next() {
             episodes.append(Episode(
-                episodeID: r[0], childID: r[1], familyID: r[2], service: r[3], locality: r[4], level: r[5],
-                referralDate: Self.day(r[6]), allocationDate: Self.day(r[7]) ?? 0,
-                firstContactDate: Self.day(r[8]), assessmentDate: Self.day(r[9]), firstTafDate: Self.day(r[10]),
-                closureDate: Self.day(r[11]), closureReason: r[12],
-                birthMonth: (r[13] as String?).flatMap { Month(text: $0) }, gender: r[14], ethnicity: r[15],
-                send: (r[16] as Int?).map { $0 != 0 }, schoolURN: r[17]))
+                episodeID: st.column(0), childID: st.column(1), familyID: st.string(2), service: st.column(3),
+                locality: st.column(4), level: st.column(5), referralDate: st.day(6), allocationDate: st.day(7) ?? 0,
+                firstContactDate: st.day(8), assessmentDate: st.day(9), firstTafDate: st.day(10),
+                closureDate: st.day(11), closureReason: st.string(12),
+                birthMonth: st.isNull(13) ? nil : FieldParsers.birthMonth(st.bytes(13)), gender: st.column(14),
+                ethnicity: st.string(15), send: st.integer(16).map { $0 != 0 }, schoolURN: st.string(17)))
         }
         return episodes
     }
 
     static func outcomes(_ db: Database) throws -> [OutcomeScore] {
         var outcomes: [OutcomeScore] = []
-        let oc = try Row.fetchCursor(db, sql: "SELECT episode_id, assessment_date, stage, domain, rated_by, score FROM outcomes ORDER BY episode_id, assessment_date, stage, domain, rated_by")
-        while let r = try oc.next() {
-            outcomes.append(OutcomeScore(episodeID: r[0], assessmentDate: Self.day(r[1]) ?? 0,
-                                         stage: Stage(code: r[2]) ?? .review, domain: r[3], score: r[5],
-                                         ratedBy: Rater(rawValue: r[4]) ?? .practitioner))
+        let st = try Prepared(db, "SELECT episode_id, assessment_date, stage, domain, rated_by, score FROM outcomes ORDER BY episode_id, assessment_date, stage, domain, rated_by")
+        var last = ""
+        while try st.next() {
+            // Rows come grouped by episode: share one String per episode id.
+            let idBytes = st.bytes(0)
+            if !last.utf8.elementsEqual(idBytes) { last = String(decoding: idBytes, as: UTF8.self) }
+            let stage: Stage = switch st.bytes(2).first { case UInt8(ascii: "e"): st.bytes(2).count == 5 ? .entry : .exit
+                                                         default: .review }
+            outcomes.append(OutcomeScore(episodeID: last, assessmentDate: st.day(1) ?? 0, stage: stage,
+                                         domain: st.column(3), score: st.integer(5) ?? 0,
+                                         ratedBy: st.bytes(4).first == UInt8(ascii: "f") ? .family : .practitioner))
         }
         return outcomes
     }
 
     static func feedback(_ db: Database) throws -> [FeedbackAnswer] {
         var feedback: [FeedbackAnswer] = []
-        let fc = try Row.fetchCursor(db, sql: "SELECT response_id, question, episode_id, service, received_date, respondent, instrument, answer, answer_class FROM feedback ORDER BY response_id, question")
-        while let r = try fc.next() {
-            feedback.append(FeedbackAnswer(responseID: r[0], episodeID: r[2], service: r[3],
-                                           receivedDate: Self.day(r[4]) ?? 0, respondent: r[5], instrument: r[6],
-                                           question: r[1], answer: r[7],
-                                           answerClass: (r[8] as Int?).flatMap(AnswerClass.init(rawValue:))))
+        let st = try Prepared(db, "SELECT response_id, question, episode_id, service, received_date, respondent, instrument, answer, answer_class FROM feedback ORDER BY response_id, question")
+        while try st.next() {
+            feedback.append(FeedbackAnswer(responseID: st.column(0), episodeID: st.string(2), service: st.column(3),
+                                           receivedDate: st.day(4) ?? 0, respondent: st.column(5), instrument: st.column(6),
+                                           question: st.column(1), answer: st.string(7),
+                                           answerClass: st.integer(8).flatMap(AnswerClass.init(rawValue:))))
         }
         return feedback
     }
@@ -115,24 +123,26 @@ extension Store {
             out.append(PupilAttendance(childID: c, days: days, counts: counts))
             days.removeAll(keepingCapacity: true); counts.removeAll(keepingCapacity: true)
         }
-        let cur = try Row.fetchCursor(db, sql: """
+        let st = try Prepared(db, """
             SELECT child_id, month, marks FROM attendance_months
-            WHERE child_id >= ? AND (? IS NULL OR child_id < ?) AND month >= ?
+            WHERE child_id >= ?1 AND (?2 IS NULL OR child_id < ?2) AND month >= ?3
             ORDER BY child_id, month
-            """, arguments: [range.lower, range.upper, range.upper, from?.text ?? ""])
+            """)
+        st.text(1, range.lower); st.text(2, range.upper); st.text(3, from?.text ?? "")
         let classes = AttendanceMarks.classByNumber.map { Int($0.rawValue) }
         // class → counter column: attended, authorised, unauthorised, not possible
         let column = [3, 0, 0, 1, 2]
-        while let r = try cur.next() {
-            let c: String = r[0]
-            if c != child { flushChild(); child = c }
-            guard let m = Month(text: r[1]) else { continue }
+        while try st.next() {
+            let c = st.bytes(0)
+            if child == nil || !child!.utf8.elementsEqual(c) { flushChild(); child = String(decoding: c, as: UTF8.self) }
+            let mb = st.bytes(1)
+            guard mb.count == 7, let y = Int(String(decoding: mb[0..<4], as: UTF8.self)),
+                  let mo = Int(String(decoding: mb[5..<7], as: UTF8.self)) else { continue }
+            let m = Month(year: y, month: mo)
             if m != month { flushMonth(); month = m }
-            let marks: String = r[2]
-            var i = 0
-            for b in marks.utf8 {
-                if b != StoreSchema.noMark { acc[i >> 1][column[classes[Int(b - StoreSchema.noMark)]]] += 1 }
-                i += 1
+            let marks = st.bytes(2)
+            for i in 0..<min(marks.count, 62) where marks[i] != StoreSchema.noMark {
+                acc[i >> 1][column[classes[Int(marks[i] - StoreSchema.noMark)]]] += 1
             }
         }
         flushChild()

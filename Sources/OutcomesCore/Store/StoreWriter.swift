@@ -128,6 +128,27 @@ final class Prepared {
     func int(_ i: Int32, _ v: Int) { sqlite3_bind_int64(stmt, i, Int64(v)) }
     func null(_ i: Int32) { sqlite3_bind_null(stmt, i) }
 
+    /// Steps a query: true while it yields a row.
+    func next() throws -> Bool {
+        let rc = sqlite3_step(stmt)
+        if rc == SQLITE_ROW { return true }
+        sqlite3_reset(stmt)
+        guard rc == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        return false
+    }
+    /// Column bytes of the current row (empty for NULL); valid until the next step.
+    func bytes(_ c: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let p = sqlite3_column_text(stmt, c) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(stmt, c)))
+    }
+    func isNull(_ c: Int32) -> Bool { sqlite3_column_type(stmt, c) == SQLITE_NULL }
+    func string(_ c: Int32) -> String? { isNull(c) ? nil : String(decoding: bytes(c), as: UTF8.self) }
+    func column(_ c: Int32) -> String { String(decoding: bytes(c), as: UTF8.self) }
+    func integer(_ c: Int32) -> Int? { isNull(c) ? nil : Int(sqlite3_column_int64(stmt, c)) }
+    func day(_ c: Int32) -> Day? { isNull(c) ? nil : FieldParsers.date(bytes(c)) }
+
     func step() throws {
         let rc = sqlite3_step(stmt)
         sqlite3_reset(stmt)
