@@ -86,7 +86,8 @@ import Testing
         let months = (0..<12).map { SummaryFixtures.period.adding($0 - 11).text }
         for (id, col) in [("att-trend", "attendance_pct"), ("pa-trend", "persistent_absence_pct")] {
             let want = months.map { m in
-                SummaryFixtures.levels.map { l in txt(tr, tr.rows.first { $0.window == m && $0.cohort[2] == l }, col) }
+                [txt(tr, tr.rows.first { $0.window == m && $0.breakdown == "Total" }, col)]
+                + SummaryFixtures.levels.map { l in txt(tr, tr.rows.first { $0.window == m && $0.cohort[2] == l }, col) }
                     + [txt(tr, tr.rows.first { $0.window == m && $0.breakdown == "all_pupils" }, col)]
             }
             #expect(Self.body(try #require(figs[id])) == want)
@@ -130,6 +131,12 @@ import Testing
         #expect(dt.contains("<g class=\"gap\">"))
         let trend = try #require(figs["att-trend"])
         #expect(trend.components(separatedBy: "<g class=\"gap\">").count - 1 == 2)
+        // Gaps sit in a strip under the axis, never on the scale where a box would read as near zero.
+        let (line, height) = SummaryCharts.line(categories: ["a", "b", "c"], series: [
+            .init(name: "s", style: .at(0), texts: ["10", "c", "20"])], yLabel: "y", xLabel: "x", domain: 0...20, plotHeight: 100)
+        let gapY = try #require(Double(line.components(separatedBy: "<g class=\"gap\"><rect x=\"")[1]
+            .components(separatedBy: "y=\"")[1].components(separatedBy: "\"")[0]))
+        #expect(gapY > 10 + 100 && Double(height) > gapY)
         // The activity chart breaks its line at the suppressed month instead of dropping to 0.
         let closures = try #require(figs["act-closures"])
         #expect(closures.contains(">c</text></g>"))

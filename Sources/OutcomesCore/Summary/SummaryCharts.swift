@@ -13,35 +13,70 @@ enum SummaryCharts {
     }
 
     /// A line chart over categories (months), with a y axis in `domain`.
+    ///
+    /// A value that is not shown never sits on the scale (where a box near the axis would read as
+    /// a value near zero): a month with no figure for any series is a shaded column with one symbol;
+    /// other gaps are boxed symbols in a strip under the axis, one row per series with gaps, each row
+    /// headed by that series' line sample. Returns the drawing and its height.
     static func line(categories: [String], series: [Series], yLabel: String, xLabel: String,
-                     domain: ClosedRange<Double>, width: Int = 480, height: Int = 300) -> String {
-        let left = 52.0, right = 14.0, top = 12.0
-        let bottom = 44.0
-        let pw = Double(width) - left - right, ph = Double(height) - top - bottom
+                     domain: ClosedRange<Double>, width: Int = 480, plotHeight: Double = 200,
+                     left: Double = 52, title: String? = nil) -> (svg: String, height: Int) {
+        let right = 10.0, top = title == nil ? 10.0 : 24.0
+        let pw = Double(width) - left - right, ph = plotHeight
         let n = max(1, categories.count)
         func x(_ i: Int) -> Double { left + pw * (Double(i) + 0.5) / Double(n) }
         func y(_ v: Double) -> Double { top + ph * (1 - (v - domain.lowerBound) / (domain.upperBound - domain.lowerBound)) }
-        var s = axesY(domain: domain, left: left, top: top, pw: pw, ph: ph, label: yLabel, y: y)
+        // Months with no figure in any series (a whole row missing from the table).
+        let empty: [Int: String] = Dictionary(uniqueKeysWithValues: (0..<n).compactMap { i -> (Int, String)? in
+            let ts = series.map { i < $0.texts.count ? $0.texts[i] : "x" }
+            guard series.count > 1, ts.allSatisfy({ Double($0) == nil }), Set(ts).count == 1 else { return nil }
+            return (i, ts[0])
+        })
+        let gapSeries = series.filter { ser in
+            ser.texts.enumerated().contains { i, t in i < n && empty[i] == nil && Double(t) == nil }
+        }
+        let stripTop = top + ph + 6, stripH = 17.0 * Double(gapSeries.count)
+        let tickY = stripTop + stripH + 12
+        let height = Int(tickY + 22)
+        var s = ""
+        if let title { s += SVG.text(title, x: left, y: 14, cls: "pt") }
+        let step = pw / Double(n)
+        for (i, _) in empty.sorted(by: { $0.key < $1.key }) {
+            s += "<rect x=\"\(SVG.n(x(i) - step / 2))\" y=\"\(SVG.n(top))\" width=\"\(SVG.n(step))\" height=\"\(SVG.n(ph))\" class=\"nod\"/>"
+        }
+        s += axesY(domain: domain, left: left, top: top, pw: pw, ph: ph, label: yLabel, y: y)
+        for (i, sym) in empty.sorted(by: { $0.key < $1.key }) { s += SVG.gap(sym, x: x(i), y: top + 12) }
         for (i, c) in categories.enumerated() {
             s += SVG.line(x(i), top + ph, x(i), top + ph + 4, cls: "tick")
-            s += SVG.text(c, x: x(i), y: top + ph + 16, anchor: "middle", cls: "tl")
+            s += SVG.text(c, x: x(i), y: tickY, anchor: "middle", cls: "tl")
         }
         s += SVG.text(xLabel, x: left + pw / 2, y: Double(height) - 4, anchor: "middle", cls: "al")
-        var gapRow = [Int](repeating: 0, count: n)
         for ser in series {
             var path = "", pen = false
             var marks = ""
+            let row = gapSeries.firstIndex { $0.name == ser.name }
+            if let row {
+                let ry = stripTop + 17 * Double(row) + 8
+                s += "<g transform=\"translate(\(SVG.n(left - 36)) \(SVG.n(ry - 7)))\">" + ser.style.lineSample + "</g>"
+            }
             for (i, t) in ser.texts.enumerated() where i < n {
                 if let v = Double(t) {
                     let yy = min(max(y(v), top), top + ph)
                     path += (pen ? "L" : "M") + SVG.n(x(i)) + " " + SVG.n(yy)
                     pen = true
                     marks += SVG.marker(ser.style.marker, x: x(i), y: yy, color: ser.style.color, r: 3.5)
+                    // A point with no neighbour to join draws no line; a series without markers
+                    // would lose it, so it gets a short bar of its own.
+                    let alone = (i == 0 || Double(ser.texts[i - 1]) == nil)
+                        && (i + 1 >= min(n, ser.texts.count) || Double(ser.texts[i + 1]) == nil)
+                    if alone && ser.style.marker == .none {
+                        marks += SVG.line(x(i) - 7, yy, x(i) + 7, yy, extra: " stroke=\"\(ser.style.color)\" stroke-width=\"3\"")
+                    }
                 } else {
                     pen = false
-                    // Gaps stack up from the x axis so several series' symbols never overlap.
-                    marks += SVG.gap(t, x: x(i), y: top + ph - 10 - 16 * Double(gapRow[i]), color: ser.style.color)
-                    gapRow[i] += 1
+                    if empty[i] == nil, let row {
+                        marks += SVG.gap(t, x: x(i), y: stripTop + 17 * Double(row) + 8, color: ser.style.color)
+                    }
                 }
             }
             let dash = ser.style.dash.isEmpty ? "" : " stroke-dasharray=\"\(ser.style.dash)\""
@@ -50,7 +85,7 @@ enum SummaryCharts {
             }
             s += marks
         }
-        return s
+        return (s, height)
     }
 
     /// One row of a dumbbell chart: a start and an end value on one scale.

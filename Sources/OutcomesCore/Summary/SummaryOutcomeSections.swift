@@ -52,27 +52,54 @@ extension SummaryContext {
                 return t.text(r, column)
             }
         }
+        // One small panel per group (all children we work with, then each level), each with the
+        // all-pupils line, on one shared scale: six tangled lines in one chart cannot be read.
+        let groups: [(name: String, level: String?)] = [("All children we work with", "Total")]
+            + levels.map { ("Level " + $0, $0) }
+        func groupTexts(_ column: String, _ level: String?) -> [String] {
+            level == "Total" ? months.map { t.text(t.row(window: $0.text), column) } : texts(column, level: level)
+        }
         var figs: [SummaryFigure] = []
         for (id, column, title, yLabel) in [
-            ("att-trend", "attendance_pct", "Attendance by month and level", "Attendance (% of sessions)"),
-            ("pa-trend", "persistent_absence_pct", "Persistent absence by month and level", "Persistently absent (% of pupils)"),
+            ("att-trend", "attendance_pct", "Attendance by month and level", "% of sessions"),
+            ("pa-trend", "persistent_absence_pct", "Persistent absence by month and level", "% of pupils"),
         ] {
-            var series = levels.enumerated().map { i, l in
-                SummaryCharts.Series(name: "Level " + l, style: .at(i), texts: texts(column, level: l))
-            }
-            series.append(SummaryCharts.Series(name: "All pupils", style: .comparison, texts: texts(column, level: nil)))
-            let values = series.flatMap { $0.texts.compactMap(Double.init) }
+            let all = texts(column, level: nil)
+            let perGroup = groups.map { groupTexts(column, $0.level) }
+            let values = (perGroup.flatMap { $0 } + all).compactMap(Double.init)
             let domain = column == "attendance_pct" ? SVG.domain(values, clamp: 0...100)
                 : 0...SVG.domain(values + [0], clamp: 0...100).upperBound
-            let svg = SummaryCharts.line(categories: months.map(Self.shortName), series: series, yLabel: yLabel,
-                                         xLabel: "Month (\(rollingSpan))", domain: domain, height: 260)
-            let table = DataTable(headers: ["Month"] + series.map(\.name),
-                                  rows: months.enumerated().map { i, m in [Self.monthName(m)] + series.map { $0.texts[i] } })
+            let cols = 2, panelW = 250
+            var drawing = "", rowY = 0, rowH = 0
+            for (g, group) in groups.enumerated() {
+                let series = [SummaryCharts.Series(name: group.name, style: .at(0), texts: perGroup[g]),
+                              SummaryCharts.Series(name: "All pupils", style: .comparison, texts: all)]
+                let p = SummaryCharts.line(categories: months.map { String(Self.shortName($0).prefix(1)) }, series: series,
+                                           yLabel: yLabel, xLabel: "Month", domain: domain, width: panelW,
+                                           plotHeight: 110, left: 50, title: group.name)
+                if g % cols == 0 && g > 0 { rowY += rowH + 10; rowH = 0 }
+                rowH = max(rowH, p.height)
+                drawing += "<g transform=\"translate(\((g % cols) * panelW) \(rowY))\">\(p.svg)</g>\n"
+            }
+            let height = rowY + rowH
+            let headers = ["Month"] + groups.map(\.name) + ["All pupils"]
+            let table = DataTable(headers: headers, rows: months.enumerated().map { i, m in
+                [Self.monthName(m)] + perGroup.map { $0[i] } + [all[i]]
+            })
+            let missing = months.indices.filter { i in perGroup.allSatisfy { Double($0[i]) == nil } && Double(all[i]) == nil }
+            var note = "Each panel: one group (solid line) against all pupils (dashed), on the same scale; months J F M … are "
+                + "\(rollingSpan). Boxes under an axis mark months whose figure is not shown; they are never zero."
+            if !missing.isEmpty {
+                note += " The table has no figures for " + missing.map { Self.monthName(months[$0]) }.joined(separator: ", ")
+                    + " (shaded, marked x): it has no row for that month."
+            }
             figs.append(SummaryFigure(
                 id: id, title: title,
-                summary: "Line chart of \(yLabel.lowercased()) for each month from \(rollingSpan), one line per level "
-                    + "of need and a thick dashed line for all pupils in the attendance data. The table below gives the figures.",
-                drawing: svg, width: 480, height: 260, legend: series.map { ($0.name, $0.style) }, table: table))
+                summary: "Small multiples of \(title.lowercased()) (\(yLabel)) for each month from \(rollingSpan): one panel for all "
+                    + "children we work with and one per level of need, each with a dashed line for all pupils in the attendance "
+                    + "data. The table below gives the figures.",
+                drawing: drawing, width: cols * panelW, height: height,
+                legend: [("This group", .at(0)), ("All pupils", .comparison)], table: table, note: note))
         }
         return figs
     }

@@ -135,6 +135,7 @@ public enum SummaryPage {
     svg.plot { display: block; max-width: 100%; height: auto; font-size: 12px; }
     svg text { fill: #222; }
     svg .tl { font-size: 11px; } svg .al { font-size: 12px; font-weight: 600; } svg .rl { font-size: 12px; } svg .b { font-weight: 700; }
+    svg .pt { font-size: 13px; font-weight: 700; } svg .nod { fill: #ececec; }
     svg .gl { stroke: #e0e0e0; } svg .axis, svg .tick { stroke: #333; }
     svg .bar { stroke: #888; stroke-width: 3; } svg .ci { stroke: #333; stroke-width: 1.5; } svg .barfill { fill: #0072B2; }
     svg .vl { font-size: 12px; font-weight: 700; } svg .gap text { font-size: 11px; font-weight: 700; }

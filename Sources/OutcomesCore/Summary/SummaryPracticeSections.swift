@@ -14,7 +14,11 @@ extension SummaryContext {
                               high: t.text(r, "ci95_high"), previous: t.text(r, "prev_pct_positive"),
                               note: "n = " + t.text(r, "n_responses"))
         }
-        let chart = SummaryCharts.intervals(rows: bars, xLabel: "Answers that were positive (%)", domain: 0...100)
+        // The figures sit close together (often within 10 points), so the scale is zoomed to them;
+        // on 0 to 100 the intervals and the previous period collapse into one blot. The note says so.
+        let shown = rows.flatMap { r in ["pct_positive", "ci95_low", "ci95_high", "prev_pct_positive"].compactMap { t.value(r, $0) } }
+        let domain = SVG.domain(shown, clamp: 0...100, minSpan: 20)
+        let chart = SummaryCharts.intervals(rows: bars, xLabel: "Answers that were positive (%)", domain: domain)
         let table = DataTable(
             headers: ["Question", "Responses", "% positive", "95% low", "95% high", "Previous 12 months %", "Change (pp)"],
             rows: rows.map { r in
@@ -28,7 +32,9 @@ extension SummaryContext {
                 + "all respondents. The table below gives the figures.",
             drawing: chart.svg, width: 720, height: chart.height,
             legend: [("% positive, 12 months", .current), ("95% interval", .interval), ("Previous 12 months", .previous)],
-            table: table, note: "The interval shows the range the true figure is likely to lie in; wide intervals mean few answers.",
+            table: table, note: "The interval shows the range the true figure is likely to lie in; wide intervals mean few answers."
+                + (domain.lowerBound > 0 ? " The scale runs from \(NumberFormat.rounded(domain.lowerBound, dp: 0))% to "
+                    + "\(NumberFormat.rounded(domain.upperBound, dp: 0))%, not from 0, to show the differences." : ""),
             wide: true)
     }
 
@@ -48,7 +54,7 @@ extension SummaryContext {
             let m = t.filter(r, "measure"); return Self.measureNames[m] ?? HTMLText.words(m)
         }
         let bars = rows.map { SummaryCharts.Bar(label: label($0), value: t.text($0, "pct_met"), note: "n = " + t.text($0, "n_eligible")) }
-        let chart = SummaryCharts.bars(rows: bars, xLabel: "Episodes meeting the standard (%)", width: 720, labelWidth: 250)
+        let chart = SummaryCharts.bars(rows: bars, xLabel: "% of eligible episodes", width: 720, labelWidth: 250)
         let table = DataTable(headers: ["Measure", "Eligible episodes", "Met", "% met"],
                               rows: rows.map { [label($0), t.text($0, "n_eligible"), t.text($0, "n_met"), t.text($0, "pct_met")] })
         return SummaryFigure(
@@ -76,8 +82,8 @@ extension SummaryContext {
             ]
             let values = (now + before).compactMap(Double.init)
             let domain = 0...SVG.domain(values + [0], clamp: 0...1e12).upperBound
-            let svg = SummaryCharts.line(categories: months.map(Self.shortName), series: series,
-                                         yLabel: "Episodes", xLabel: "Month (\(rollingSpan))", domain: domain, height: 260)
+            let chart = SummaryCharts.line(categories: months.map(Self.shortName), series: series,
+                                           yLabel: "Episodes", xLabel: "Month (\(rollingSpan))", domain: domain)
             let table = DataTable(
                 headers: ["Month", name, "A year before", "Change on a year before (%)"],
                 rows: months.indices.map { i in [Self.monthName(months[i]), now[i], before[i], yoy[i]] })
@@ -86,7 +92,8 @@ extension SummaryContext {
                 summary: "Line chart of \(name.lowercased()) in each month of the 12 months to \(Self.monthName(period)), "
                     + "with a dashed line for the same month a year before (24 months in all, \(span)). "
                     + "The table below gives the figures.",
-                drawing: svg, width: 480, height: 260, legend: series.map { ($0.name, $0.style) }, table: table))
+                drawing: chart.svg, width: 480, height: chart.height, legend: series.map { ($0.name, $0.style) }, table: table,
+                note: chart.svg.contains("class=\"gap\"") ? "Boxes under the axis mark months whose figure is not shown; they are never zero." : nil))
         }
         return figs
     }
