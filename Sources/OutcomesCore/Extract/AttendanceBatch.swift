@@ -25,9 +25,9 @@ public struct AttendanceBatch {
     /// Month entries written out before the end of the file.
     public private(set) var spilled = 0
 
-    /// Enough for a county year (about 420,000 entries) to stay in memory and load at full speed;
-    /// about 350 bytes an entry.
-    public static let defaultCapacity = 1 << 19
+    /// Enough for a county year (about 240,000 entries) to stay in memory and never spill, so it
+    /// loads as fast as before; about 350 bytes an entry, so about 90 MB at most.
+    public static let defaultCapacity = 1 << 18
 
     private let sink: AttendanceSink?
     private var children = ByteInterner()
