@@ -4,7 +4,7 @@ import Testing
 func attendanceBatch(_ rows: [[String]], names: [String] = AttendanceColumn.names) throws -> AttendanceBatch {
     let h = try HeaderMap(kind: .attendance, file: "attendance-2026-10.csv", names: names)
     var b = AttendanceBatch(AttendanceValidator(file: "attendance-2026-10.csv", header: h))
-    feed(rows) { b.add($0) }
+    try feed(rows) { try b.add($0) }
     #expect(b.rowsRead == b.loaded + b.rejected)
     return b
 }

@@ -2,8 +2,8 @@ import Testing
 @testable import OutcomesCore
 
 /// Feeds rows (line 2 onwards) to `add`, as the reader would after the header.
-func feed(_ rows: [[String]], firstLine: Int = 2, _ add: (CSVRecord) -> Void) {
-    for (i, r) in rows.enumerated() { CSVRecord.with(fields: r, line: firstLine + i) { add($0) } }
+func feed(_ rows: [[String]], firstLine: Int = 2, _ add: (CSVRecord) throws -> Void) rethrows {
+    for (i, r) in rows.enumerated() { try CSVRecord.with(fields: r, line: firstLine + i) { try add($0) } }
 }
 
 let episodeHeader = EpisodeColumn.names

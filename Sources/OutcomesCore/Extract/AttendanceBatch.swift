@@ -6,6 +6,13 @@
 /// month) entry. A slot already set by this file makes the row a duplicate naming the slot's
 /// first line. Two schools on the same date are different entries, hence different sessions
 /// (PRECISE.md 21). Invariant: `rowsRead == loaded + rejected`, where `loaded` counts sessions.
+///
+/// Memory is bounded when the batch has a `sink` (the store, inside the file's transaction): at
+/// most `capacity` entries stay in memory. When a new entry finds no room, the least recently
+/// touched half is written to the store (merged like any later row) and each entry's first lines
+/// are staged, so a key that comes back later in the file is reloaded and duplicates are still
+/// named exactly. Exports come ordered by pupil or by date, so a spilled entry rarely returns.
+/// Without a sink the batch holds everything (`months()`, for validation and tests).
 public struct AttendanceBatch {
     public let validator: AttendanceValidator
     public private(set) var rejects: [Reject] = []
@@ -13,47 +20,69 @@ public struct AttendanceBatch {
     /// Accepted sessions.
     public private(set) var loaded = 0
     public var rejected: Int { rejects.count }
+    /// Most month entries held in memory (with a sink).
+    public let capacity: Int
+    /// Month entries written out before the end of the file.
+    public private(set) var spilled = 0
 
+    /// Enough for a county year (about 240,000 entries) to stay in memory and never spill, so it
+    /// loads as fast as before; about 350 bytes an entry, so about 90 MB at most.
+    public static let defaultCapacity = 1 << 18
+
+    private let sink: AttendanceSink?
     private var children = ByteInterner()
     private var schools = ByteInterner()
     private var monthIndex: [MonthKey: Int32] = [:]  // keyed by month
+    /// The key held in each entry slot (`child == -1`: free).
     private var keys: [MonthKey] = []
-    /// 62 mark numbers per month entry, in entry order (0 = no mark).
+    /// 62 mark numbers per month entry, in entry order (0 = no mark, `stored` = set by this file
+    /// and already written to the store).
     private var marks: [UInt8] = []
     /// 62 first lines per entry, for the duplicate reason.
     private var lines: [Int32] = []
+    /// The record number that last touched each entry slot (the eviction order).
+    private var touched: [Int] = []
+    private var freeSlots: [Int32] = []
     /// Per child id: the index of the month it touched last (-1 none). Exports come ordered by
     /// pupil or by date, so a pupil's next session is nearly always in that same month.
     private var lastMonthOfChild: [Int32] = []
+    /// Per child id: a 64-bit filter of its (school, month) entries spilled so far; a miss on a
+    /// clear bit needs no staging lookup.
+    private var spilledBits: [UInt64] = []
 
     /// `month` holds the month index (`year × 12 + month − 1`).
     struct MonthKey: Hashable {
         var child: Int32, school: Int32, month: Int32
     }
     static let slots = 62
+    static let stored: UInt8 = 0xFF
+    static let freeKey = MonthKey(child: -1, school: -1, month: -1)
 
-    public init(_ validator: AttendanceValidator) {
+    public init(_ validator: AttendanceValidator, capacity: Int = defaultCapacity, sink: AttendanceSink? = nil) {
         self.validator = validator
+        self.sink = sink
+        self.capacity = sink == nil ? Int.max : max(1, capacity)
     }
 
-    /// Number of distinct (child, school, month) entries so far.
-    public var monthCount: Int { keys.count }
+    /// Number of (child, school, month) entries in memory.
+    public var monthCount: Int { keys.count - freeSlots.count }
 
     /// Validates one data record and packs its session, or files its reject.
-    public mutating func add(_ rec: CSVRecord) {
+    public mutating func add(_ rec: CSVRecord) throws {
         rowsRead += 1
         switch validator.validate(rec) {
         case .failure(let r): rejects.append(r)
-        case .success(let s): pack(s, line: rec.line)
+        case .success(let s): try pack(s, line: rec.line)
         }
     }
 
     @inline(__always)
-    private mutating func pack(_ s: AttendanceSession, line: Int) {
+    private mutating func pack(_ s: AttendanceSession, line: Int) throws {
         let c = Days.civil(s.date)
         let key = MonthKey(child: children.id(of: s.childID), school: schools.id(of: s.schoolURN),
                           month: Int32(c.year * 12 + c.month - 1))
-        let w = entry(for: key)
+        let w = try entry(for: key)
+        touched[w] = rowsRead
         let slot = w * Self.slots + 2 * (c.day - 1) + (s.pm ? 1 : 0)
         if marks[slot] != 0 {
             rejects.append(duplicate(s, line: line, firstLine: Int(lines[slot])))
@@ -64,10 +93,10 @@ public struct AttendanceBatch {
         loaded += 1
     }
 
-    /// The month entry's index, adding an empty month entry when new; the child's last month entry is checked before
-    /// the dictionary.
+    /// The month entry's index, adding an empty month entry when new (or reloading it when it
+    /// was spilled); the child's last month entry is checked before the dictionary.
     @inline(__always)
-    private mutating func entry(for key: MonthKey) -> Int {
+    private mutating func entry(for key: MonthKey) throws -> Int {
         let c = Int(key.child)
         if c < lastMonthOfChild.count {
             let last = Int(lastMonthOfChild[c])
@@ -79,14 +108,145 @@ public struct AttendanceBatch {
         if let found = monthIndex[key] {
             w = Int(found)
         } else {
-            w = keys.count
-            monthIndex[key] = Int32(w)
-            keys.append(key)
-            marks.append(contentsOf: repeatElement(0, count: Self.slots))
-            lines.append(contentsOf: repeatElement(0, count: Self.slots))
+            w = try newEntry(key)
         }
         lastMonthOfChild[c] = Int32(w)
         return w
+    }
+
+    private mutating func newEntry(_ key: MonthKey) throws -> Int {
+        if freeSlots.isEmpty && keys.count >= capacity { try spill() }
+        let w: Int
+        if let f = freeSlots.popLast() {
+            w = Int(f)
+            keys[w] = key
+        } else {
+            w = keys.count
+            keys.append(key)
+            touched.append(0)
+            marks.append(contentsOf: repeatElement(0, count: Self.slots))
+            lines.append(contentsOf: repeatElement(0, count: Self.slots))
+        }
+        monthIndex[key] = Int32(w)
+        let c = Int(key.child)
+        if let sink, c < spilledBits.count, spilledBits[c] & Self.bit(key) != 0,
+           let blob = try sink.staged(child: children.strings[c], school: schools.strings[Int(key.school)],
+                                      month: key.month) {
+            Self.decodeLines(blob) { slot, line in
+                marks[w * Self.slots + slot] = Self.stored
+                lines[w * Self.slots + slot] = line
+            }
+        }
+        return w
+    }
+
+    @inline(__always)
+    static func bit(_ k: MonthKey) -> UInt64 {
+        1 << UInt64((Int(k.month) &+ Int(k.school) &* 31) & 63)
+    }
+
+    /// Writes the least recently touched half of the entries to the sink and frees their slots.
+    private mutating func spill() throws {
+        guard let sink else { return }
+        let live = keys.indices.filter { keys[$0].child >= 0 }
+        let n = max(1, live.count / 2)
+        var out = Array(live.sorted { touched[$0] < touched[$1] }.prefix(n))
+        sortByKey(&out)
+        for w in out {
+            let k = keys[w]
+            try write(w, to: sink)
+            try sink.stage(child: children.strings[Int(k.child)], school: schools.strings[Int(k.school)],
+                           month: k.month, lines: encodeLines(w))
+            let c = Int(k.child)
+            if c >= spilledBits.count {
+                spilledBits.append(contentsOf: repeatElement(0, count: c + 1 - spilledBits.count))
+            }
+            spilledBits[c] |= Self.bit(k)
+            monthIndex[k] = nil
+            keys[w] = Self.freeKey
+            let base = w * Self.slots
+            for i in base..<base + Self.slots { marks[i] = 0; lines[i] = 0 }
+            freeSlots.append(Int32(w))
+        }
+        spilled += out.count
+        // Lowest slot first off the free list, so the layout does not depend on the sort.
+        freeSlots.sort(by: >)
+        try sink.spilled()
+    }
+
+    /// Orders entry slots by (child id bytes, school URN bytes, month): the store's key order.
+    private func sortByKey(_ a: inout [Int]) {
+        let children = self.children, schools = self.schools, keys = self.keys
+        a.sort { i, j in
+            let x = keys[i], y = keys[j]
+            if x.child != y.child { return children.less(x.child, y.child) }
+            if x.school != y.school { return schools.less(x.school, y.school) }
+            return x.month < y.month
+        }
+    }
+
+    /// Writes one entry's marks (this file's sessions not yet written) to the store.
+    private func write(_ w: Int, to sink: AttendanceSink) throws {
+        let k = keys[w]
+        let m = Month(index: Int(k.month))
+        let n = 2 * Days.daysInMonth(year: m.year, month: m.month)
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { packed in
+            for s in 0..<n {
+                let v = marks[w * Self.slots + s]
+                packed[s] = StoreSchema.noMark &+ (v == Self.stored ? 0 : v)
+            }
+            try sink.write(child: children.strings[Int(k.child)], school: schools.strings[Int(k.school)],
+                           month: m, marks: UnsafeBufferPointer(packed))
+        }
+    }
+
+    /// Writes every entry still in memory, in key order, and ends the staging. The batch must not
+    /// be added to afterwards.
+    public func finish() throws {
+        guard let sink else { return }
+        var order = keys.indices.filter { keys[$0].child >= 0 }
+        sortByKey(&order)
+        for w in order { try write(w, to: sink) }
+        try sink.finish()
+    }
+
+    /// An entry's first lines as staged: a 64-bit little-endian mask of the slots this file set,
+    /// then each set slot's line as a LEB128 varint of its zigzag difference from the previous.
+    private func encodeLines(_ w: Int) -> [UInt8] {
+        var mask: UInt64 = 0
+        var out: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0]
+        var prev: Int64 = 0
+        for s in 0..<Self.slots where marks[w * Self.slots + s] != 0 {
+            mask |= 1 << UInt64(s)
+            let line = Int64(lines[w * Self.slots + s])
+            let d = line - prev
+            prev = line
+            var z = UInt64(bitPattern: (d << 1) ^ (d >> 63))
+            while z >= 0x80 { out.append(UInt8(z & 0x7F) | 0x80); z >>= 7 }
+            out.append(UInt8(z))
+        }
+        for i in 0..<8 { out[i] = UInt8(truncatingIfNeeded: mask >> UInt64(8 * i)) }
+        return out
+    }
+
+    static func decodeLines(_ b: [UInt8], _ set: (Int, Int32) -> Void) {
+        guard b.count >= 8 else { return }
+        var mask: UInt64 = 0
+        for i in 0..<8 { mask |= UInt64(b[i]) << UInt64(8 * i) }
+        var p = 8
+        var prev: Int64 = 0
+        for s in 0..<slots where mask & (1 << UInt64(s)) != 0 {
+            var z: UInt64 = 0, shift: UInt64 = 0
+            while p < b.count {
+                let byte = b[p]; p += 1
+                z |= UInt64(byte & 0x7F) << shift
+                shift += 7
+                if byte < 0x80 { break }
+            }
+            let d = Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1)
+            prev += d
+            set(s, Int32(truncatingIfNeeded: prev))
+        }
     }
 
     private func duplicate(_ s: AttendanceSession, line: Int, firstLine: Int) -> Reject {
@@ -99,16 +259,11 @@ public struct AttendanceBatch {
 
     /// The packed months sorted by (childID, schoolURN, month), the store's key order, with marks
     /// as the store keeps them (`'0'` for none, `'0' + mark number`, two per day of the month).
+    /// Only for a batch without a sink (nothing spilled).
     public func months() -> [AttendanceMonth] {
-        let childRank = Self.ranks(children.strings), schoolRank = Self.ranks(schools.strings)
-        let order = keys.indices.sorted { a, b in
-            let x = keys[a], y = keys[b]
-            let cx = childRank[Int(x.child)], cy = childRank[Int(y.child)]
-            if cx != cy { return cx < cy }
-            let sx = schoolRank[Int(x.school)], sy = schoolRank[Int(y.school)]
-            if sx != sy { return sx < sy }
-            return x.month < y.month
-        }
+        precondition(spilled == 0, "months() of a batch that spilled to the store")
+        var order = keys.indices.filter { keys[$0].child >= 0 }
+        sortByKey(&order)
         return order.map { i in
             let k = keys[i]
             let m = Month(index: Int(k.month))
@@ -118,12 +273,5 @@ public struct AttendanceBatch {
             return AttendanceMonth(childID: children.strings[Int(k.child)], schoolURN: schools.strings[Int(k.school)],
                                    month: m, marks: packed)
         }
-    }
-
-    /// Each string's position in sorted order, so the sort compares integers.
-    static func ranks(_ strings: [String]) -> [Int] {
-        var rank = [Int](repeating: 0, count: strings.count)
-        for (r, i) in strings.indices.sorted(by: { strings[$0] < strings[$1] }).enumerated() { rank[i] = r }
-        return rank
     }
 }

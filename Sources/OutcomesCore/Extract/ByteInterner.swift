@@ -32,6 +32,22 @@ struct ByteInterner {
         }
     }
 
+    /// Whether id `a`'s bytes sort before id `b`'s (SQLite's BINARY order, the store's key order).
+    func less(_ a: Int32, _ b: Int32) -> Bool {
+        if a == b { return false }
+        let sa = starts[Int(a)], ea = starts[Int(a) + 1], sb = starts[Int(b)], eb = starts[Int(b) + 1]
+        return arena.withUnsafeBufferPointer { p in
+            let n = min(ea - sa, eb - sb)
+            var i = 0
+            while i < n {
+                let x = p[sa + i], y = p[sb + i]
+                if x != y { return x < y }
+                i += 1
+            }
+            return ea - sa < eb - sb
+        }
+    }
+
     @inline(__always)
     private func matches(_ id: Int32, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         let start = starts[Int(id)], end = starts[Int(id) + 1]

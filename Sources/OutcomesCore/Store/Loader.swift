@@ -49,6 +49,12 @@ public struct Loader {
     /// Test hook: called inside a file's transaction after its rows are written; throwing
     /// simulates a failure part-way through the file.
     public var afterWrite: ((String) throws -> Void)?
+    /// Test hook: called inside an attendance file's transaction each time its batch spills
+    /// month entries to the store part-way through the file.
+    public var afterSpill: ((String) throws -> Void)?
+    /// Most attendance month entries held in memory while a file loads; beyond it the batch
+    /// spills to the store inside the file's transaction, so peak memory does not grow with the file.
+    public var attendanceCapacity = AttendanceBatch.defaultCapacity
 
     public init(store: Store?, rules: ExtractRules = ExtractRules(), maxRejectPct: Double = 5, write: Bool = true) {
         self.store = store; self.rules = rules; self.maxRejectPct = maxRejectPct; self.write = write
@@ -122,19 +128,38 @@ public struct Loader {
         }
         switch kind {
         case .attendance:
-            var batch: AttendanceBatch?
-            try reader.forEachRecord { rec in
-                if batch == nil {
-                    let h = try HeaderMap(kind: kind, file: name, header: rec); header = h
-                    batch = AttendanceBatch(AttendanceValidator(file: name, header: h, rules: rules))
-                } else { batch!.add(rec) }
+            func read(sink: AttendanceSink?) throws -> AttendanceBatch {
+                var batch: AttendanceBatch?
+                try reader.forEachRecord { rec in
+                    if batch == nil {
+                        let h = try HeaderMap(kind: kind, file: name, header: rec); header = h
+                        batch = AttendanceBatch(AttendanceValidator(file: name, header: h, rules: rules),
+                                                capacity: attendanceCapacity, sink: sink)
+                    } else { try batch!.add(rec) }
+                }
+                guard let b = batch else { throw ExtractError.noHeader(file: name) }
+                return b
             }
-            guard let b = batch else { throw ExtractError.noHeader(file: name) }
-            finish(read: b.rowsRead, rejected: b.rejects)
-            if self.write {
-                let months = b.months()
-                write = { try $0.merge(attendance: months) }
+            guard self.write, let store else {
+                let b = try read(sink: nil)
+                finish(read: b.rowsRead, rejected: b.rejects)
+                return result
             }
+            // Read inside the file's transaction: a batch too big for memory spills to the store
+            // as it goes, and a failure or a file over the reject limit rolls all of it back.
+            let afterSpill = self.afterSpill
+            try store.transactionCommitting(if: { w in
+                let sink = try AttendanceSink(w, onSpill: afterSpill.map { hook in { try hook(name) } })
+                let b = try read(sink: sink)
+                finish(read: b.rowsRead, rejected: b.rejects)
+                if isOverLimit(result) { return false }
+                try b.finish()
+                try afterWrite?(name)
+                try w.logFile(name: name, kind: kind, sha256: sha, read: result.rowsRead, loaded: result.rowsLoaded,
+                              rejected: result.rowsRejected)
+                return true
+            })
+            return result
         case .episodes:
             let b = try Self.batch(reader, name: name, kind: kind) { FileBatch(EpisodeValidator(file: name, header: $0, rules: rules)) }
             finish(read: b.rowsRead, rejected: b.rejects)
@@ -153,8 +178,7 @@ public struct Loader {
             finish(read: b.rowsRead, rejected: b.rejects)
             write = { try $0.upsert(feedback: b.rows, file: name) }
         }
-        let overLimit = result.rowsRead > 0 && Double(result.rowsRejected) * 100 > maxRejectPct * Double(result.rowsRead)
-        if self.write, !overLimit, let store, let write {
+        if self.write, !isOverLimit(result), let store, let write {
             let r = result
             try store.transaction { w in
                 try write(w)
@@ -163,6 +187,10 @@ public struct Loader {
             }
         }
         return result
+    }
+
+    private func isOverLimit(_ r: FileLoadResult) -> Bool {
+        r.rowsRead > 0 && Double(r.rowsRejected) * 100 > maxRejectPct * Double(r.rowsRead)
     }
 
     private static func batch<V: RowValidator>(_ reader: CSVReader, name: String, kind: ExtractKind,

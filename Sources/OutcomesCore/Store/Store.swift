@@ -80,6 +80,14 @@ public final class Store {
         }
     }
 
+    /// Runs `body` in one write transaction, committed only when it returns true (rolled back
+    /// when it returns false or throws).
+    public func transactionCommitting(if body: (StoreWriter) throws -> Bool) throws {
+        try queue.inTransaction { db in
+            try body(StoreWriter(db: db)) ? .commit : .rollback
+        }
+    }
+
     /// Read access for report code and analysts' queries.
     public func read<T>(_ body: (Database) throws -> T) throws -> T { try queue.read(body) }
 }

@@ -57,7 +57,20 @@ public struct StoreWriter {
 
     /// Merges packed attendance months: a session already stored is replaced by the new file's mark.
     public func merge(attendance months: [AttendanceMonth]) throws {
-        let st = try Prepared(db, """
+        let up = try AttendanceUpsert(db)
+        for m in months {
+            try m.marks.withUnsafeBufferPointer { try up.write(child: m.childID, school: m.schoolURN, month: m.month, marks: $0) }
+        }
+    }
+}
+
+/// The attendance UPSERT: a session already stored is replaced by the new row's mark; slots the
+/// new row leaves `'0'` keep their stored mark.
+final class AttendanceUpsert {
+    let st: Prepared
+
+    init(_ db: Database) throws {
+        st = try Prepared(db, """
             INSERT INTO attendance_months VALUES (?,?,?,?,?,?,?,?,?)
             ON CONFLICT (child_id, school_urn, month) DO UPDATE SET
               marks = outcomes_merge_marks(marks, excluded.marks),
@@ -68,22 +81,87 @@ public struct StoreWriter {
               sessions_unauthorised = outcomes_count_marks(outcomes_merge_marks(marks, excluded.marks), 4),
               sessions_not_possible = outcomes_count_marks(outcomes_merge_marks(marks, excluded.marks), 0)
             """)
-        for m in months {
-            st.text(1, m.childID); st.text(2, m.schoolURN); st.text(3, m.month.text)
-            m.marks.withUnsafeBufferPointer { st.ascii(4, $0) }
-            var t = SessionTotals()
-            for b in m.marks where b != StoreSchema.noMark {
-                switch AttendanceMarks.cls(ofNumber: b - StoreSchema.noMark) {
-                case .present, .approvedActivity: t.attended += 1
-                case .authorised: t.authorised += 1
-                case .unauthorised: t.unauthorised += 1
-                case .notPossible: t.notPossible += 1
-                }
+    }
+
+    func write(child: String, school: String, month: Month, marks: UnsafeBufferPointer<UInt8>) throws {
+        st.text(1, child); st.text(2, school); st.text(3, month.text)
+        st.ascii(4, marks)
+        var t = SessionTotals()
+        for b in marks where b != StoreSchema.noMark {
+            switch AttendanceMarks.cls(ofNumber: b - StoreSchema.noMark) {
+            case .present, .approvedActivity: t.attended += 1
+            case .authorised: t.authorised += 1
+            case .unauthorised: t.unauthorised += 1
+            case .notPossible: t.notPossible += 1
             }
-            st.int(5, t.possible); st.int(6, t.attended); st.int(7, t.authorised); st.int(8, t.unauthorised)
-            st.int(9, t.notPossible)
-            try st.step()
         }
+        st.int(5, t.possible); st.int(6, t.attended); st.int(7, t.authorised); st.int(8, t.unauthorised)
+        st.int(9, t.notPossible)
+        try st.step()
+    }
+}
+
+/// Where a bounded `AttendanceBatch` puts what it has no room for, inside the file's transaction:
+/// spilled months are merged into `attendance_months` at once, and their first lines go to a
+/// TEMP staging table (on disk, not in memory) in case the key comes back later in the file.
+/// The staging table is created on the first spill and dropped by `finish()`, so a file that fits
+/// in memory never touches it; a rollback removes it with everything else.
+public final class AttendanceSink {
+    let db: Database
+    let upsert: AttendanceUpsert
+    private var stageInsert: Prepared?
+    private var stageLookup: Prepared?
+    /// Called after each spill (test hook: throwing simulates a failure part-way through a file).
+    let onSpill: (() throws -> Void)?
+    static let table = "temp.outcomes_attendance_staging"
+
+    init(_ w: StoreWriter, onSpill: (() throws -> Void)? = nil) throws {
+        db = w.db
+        upsert = try AttendanceUpsert(w.db)
+        self.onSpill = onSpill
+    }
+
+    func write(child: String, school: String, month: Month, marks: UnsafeBufferPointer<UInt8>) throws {
+        try upsert.write(child: child, school: school, month: month, marks: marks)
+    }
+
+    func stage(child: String, school: String, month: Int32, lines: [UInt8]) throws {
+        if stageInsert == nil {
+            try db.execute(sql: """
+                CREATE TABLE \(Self.table) (child_id TEXT NOT NULL, school_urn TEXT NOT NULL, month INTEGER NOT NULL,
+                  lines BLOB NOT NULL, PRIMARY KEY (child_id, school_urn, month)) WITHOUT ROWID
+                """)
+            stageInsert = try Prepared(db, "INSERT OR REPLACE INTO \(Self.table) VALUES (?,?,?,?)")
+            stageLookup = try Prepared(db, "SELECT lines FROM \(Self.table) WHERE child_id = ? AND school_urn = ? AND month = ?")
+        }
+        let st = stageInsert!
+        st.text(1, child); st.text(2, school); st.int(3, Int(month))
+        lines.withUnsafeBytes { b in _ = sqlite3_bind_blob(st.stmt, 4, b.baseAddress, Int32(b.count), Prepared.transient) }
+        try st.step()
+    }
+
+    /// The staged first lines of a spilled key, if it was spilled.
+    func staged(child: String, school: String, month: Int32) throws -> [UInt8]? {
+        guard let st = stageLookup else { return nil }
+        st.text(1, child); st.text(2, school); st.int(3, Int(month))
+        defer { sqlite3_reset(st.stmt) }
+        let rc = sqlite3_step(st.stmt)
+        if rc == SQLITE_DONE { return nil }
+        guard rc == SQLITE_ROW else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        let n = Int(sqlite3_column_bytes(st.stmt, 0))
+        guard n > 0, let p = sqlite3_column_blob(st.stmt, 0) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: p, count: n))
+    }
+
+    func spilled() throws { try onSpill?() }
+
+    /// Drops the staging table, if a spill created it.
+    func finish() throws {
+        guard stageInsert != nil else { return }
+        stageInsert = nil; stageLookup = nil
+        try db.execute(sql: "DROP TABLE \(Self.table)")
     }
 }
 
