@@ -62,7 +62,7 @@ def main():
         d = fresh(os.path.join(work, "import"))
         sql = f".mode csv\n.import {os.path.join(plain, 'attendance.csv')} att\n"
         t = time.perf_counter()
-        subprocess.run(["sqlite3", os.path.join(d, "x.db")], input=sql, text=True, check=True)
+        subprocess.run(["sqlite3", os.path.join(d, "x.db")], input=sql, text=True, check=True, capture_output=True)
         add("sqlite3 .import attendance", (time.perf_counter() - t, float("nan")))
         for name, src in (("load plain", plain), ("load gzip", gz)):
             d = fresh(os.path.join(work, "load"))
