@@ -137,12 +137,11 @@ public final class Pipeline {
                                 impactDaysBefore: options.config.impactDaysBefore,
                                 impactMinSessions: options.config.impactMinSessions,
                                 extraHolidays: options.config.extraBankHolidays, threads: options.threads)
-        let dataset = try store.dataset(threads: options.threads) { Self.attendanceFrom($0, ctx) }
-        console.detail("read the store: \(dataset.episodes.count) episodes, \(dataset.attendance.count) pupils")
         let folder = try OutputFolder(root: options.out, period: period)
         do {
-            // The metric tables, the data-quality checks and the analysts' queries are independent:
-            // they run side by side; files are written afterwards, in a fixed order.
+            // The data-quality checks and the analysts' queries read the store themselves: they run
+            // alongside the reading, then the metric jobs side by side; files are written afterwards
+            // in a fixed order.
             let writer = TableWriter(period: period, geography: ctx.geography)
             let jobs = MetricTables.jobs
             let queriesFolder = options.queries.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
@@ -150,21 +149,25 @@ public final class Pipeline {
             let thresholds = options.config.qualityThresholds
             let staging = folder.stagingPath
             let console = self.console
-            console.beginProgress("reporting", total: jobs.count + 2)
-            let results = Parallel.map(partitions: jobs.count + 2, threads: options.threads) { i -> ReportJob in
+            let side = SideResults()
+            console.beginProgress("reporting", total: jobs.count + 3)
+            let dataset = try store.dataset(threads: options.threads, attendanceFrom: { Self.attendanceFrom($0, ctx) },
+                                            alongside: [
+                { side.quality = Result { try DataQuality.csv(store: store, period: period, thresholds: thresholds) }
+                  console.advance(1) },
+                { if let q = queriesFolder {
+                      side.queries = runner.runAll(folder: q, outFolder: (staging as NSString).appendingPathComponent("queries"))
+                  }
+                  console.advance(1) },
+            ])
+            console.advance(1)
+            console.detail("read the store: \(dataset.episodes.count) episodes, \(dataset.attendance.count) pupils")
+            let results = Parallel.map(partitions: jobs.count, threads: options.threads) { i -> ReportJob in
                 defer { console.advance(1) }
-                switch i {
-                case jobs.count:
-                    return .quality(Result { try DataQuality.csv(store: store, period: period, thresholds: thresholds) })
-                case jobs.count + 1:
-                    guard let q = queriesFolder else { return .queries([]) }
-                    return .queries(runner.runAll(folder: q, outFolder: (staging as NSString).appendingPathComponent("queries")))
-                default:
-                    let tables = jobs[i](dataset, ctx)
-                    for t in tables { console.detail("computed \(t.name)") }
-                    return .tables(tables.map { ($0, writer.csv($0), writer.meta($0)) })
-                }
-            }
+                let tables = jobs[i](dataset, ctx)
+                for t in tables { console.detail("computed \(t.name)") }
+                return .tables(tables.map { ($0, writer.csv($0), writer.meta($0)) })
+            } + [.quality(side.quality ?? .failure(RunError.noData)), .queries(side.queries)]
             console.endProgress()
             var tables: [OutputTable] = []
             var failedQueries: [String] = []
@@ -253,6 +256,12 @@ public final class Pipeline {
             return .failure
         }
     }
+}
+
+/// Results of the jobs that run alongside the store reading (each slot written by one job).
+final class SideResults: @unchecked Sendable {
+    var quality: Result<(text: String, failed: [String]), Error>?
+    var queries: [QueryOutcome] = []
 }
 
 /// What one of the report's side-by-side jobs produced.

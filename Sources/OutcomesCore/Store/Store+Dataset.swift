@@ -6,31 +6,44 @@ extension Store {
     ///
     /// Attendance is read from `attendanceFrom` on only: the report needs the rolling year and the
     /// impact's "before" periods, so memory does not grow with years of stored history.
-    public func dataset(threads: Int = 2, attendanceFrom: (([Episode]) -> Month?)? = nil) throws -> Dataset {
+    ///
+    /// `alongside` jobs (the data-quality checks and the analysts' queries, which read the store
+    /// themselves) run first on the same workers, so they overlap the reading.
+    public func dataset(threads: Int = 2, attendanceFrom: (([Episode]) -> Month?)? = nil,
+                        alongside: [@Sendable () -> Void] = []) throws -> Dataset {
         let episodes = try queue.read(Self.episodes)
         let from = attendanceFrom?(episodes)
-        let bounds = try queue.read { db in try Self.childBounds(db, from: from, parts: max(1, threads) * 4) }
-        // Jobs: outcomes, feedback, then one per range of children.
-        enum Part: Sendable { case outcomes([OutcomeScore]), feedback([FeedbackAnswer]), pupils([PupilAttendance]) }
+        let workers = max(1, threads)
+        let bounds = try queue.read { db in try Self.childBounds(db, from: from, parts: workers * 4) }
+        // Outcomes split by episode-id ranges (the episodes come sorted by id).
+        let outcomeParts = min(workers * 2, max(1, episodes.count / 2000))
+        let outcomeBounds: [ChildRange] = Parallel.ranges(count: episodes.count, partitions: outcomeParts)
+            .enumerated().map { i, r in
+                ChildRange(lower: i == 0 ? "" : episodes[r.lowerBound].episodeID,
+                           upper: i + 1 < outcomeParts ? episodes[r.upperBound].episodeID : nil)
+            }
+        enum Part: Sendable { case none, outcomes([OutcomeScore]), feedback([FeedbackAnswer]), pupils([PupilAttendance]) }
         let path = self.path
-        let parts = try Parallel.map(partitions: 2 + bounds.count, threads: threads) { i -> Result<Part, Error> in
-            Result {
+        let extra = alongside.count, nOutcomes = outcomeBounds.count
+        let parts = try Parallel.map(partitions: extra + nOutcomes + 1 + bounds.count, threads: workers) { i -> Result<Part, Error> in
+            if i < extra { alongside[i](); return .success(.none) }
+            return Result {
                 var config = Configuration()
                 config.readonly = true
                 let q = try DatabaseQueue(path: path, configuration: config)
                 return try q.read { db -> Part in
-                    switch i {
-                    case 0: return .outcomes(try Self.outcomes(db))
-                    case 1: return .feedback(try Self.feedback(db))
-                    default: return .pupils(try Self.pupils(db, range: bounds[i - 2], from: from))
-                    }
+                    let j = i - extra
+                    if j < nOutcomes { return .outcomes(try Self.outcomes(db, range: outcomeBounds[j])) }
+                    if j == nOutcomes { return .feedback(try Self.feedback(db)) }
+                    return .pupils(try Self.pupils(db, range: bounds[j - nOutcomes - 1], from: from))
                 }
             }
         }.map { try $0.get() }
         var outcomes: [OutcomeScore] = [], feedback: [FeedbackAnswer] = [], pupils: [PupilAttendance] = []
         for p in parts {
             switch p {
-            case .outcomes(let o): outcomes = o
+            case .none: break
+            case .outcomes(let o): outcomes += o
             case .feedback(let f): feedback = f
             case .pupils(let a): pupils += a
             }
@@ -59,9 +72,14 @@ extension Store {
         return episodes
     }
 
-    static func outcomes(_ db: Database) throws -> [OutcomeScore] {
+    static func outcomes(_ db: Database, range: ChildRange) throws -> [OutcomeScore] {
         var outcomes: [OutcomeScore] = []
-        let st = try Prepared(db, "SELECT episode_id, assessment_date, stage, domain, rated_by, score FROM outcomes ORDER BY episode_id, assessment_date, stage, domain, rated_by")
+        let st = try Prepared(db, """
+            SELECT episode_id, assessment_date, stage, domain, rated_by, score FROM outcomes
+            WHERE episode_id >= ?1 AND (?2 IS NULL OR episode_id < ?2)
+            ORDER BY episode_id, assessment_date, stage, domain, rated_by
+            """)
+        st.text(1, range.lower); st.text(2, range.upper)
         var last = ""
         while try st.next() {
             // Rows come grouped by episode: share one String per episode id.
@@ -99,6 +117,7 @@ extension Store {
         }
     }
 
+    /// A key range `[lower, upper)` (upper nil: open) for splitting a read across workers.
     struct ChildRange: Sendable { var lower: String; var upper: String? }
 
     /// Unpacks attendance months into per-pupil daily counts (sessions at two schools on one day add up).
