@@ -44,23 +44,30 @@ public enum DataQuality {
               """),
     ]
 
-    /// The table's CSV text for `period`.
+    /// One check's numerator and denominator as at the end of `period`.
+    public static func figures(check i: Int, db: Database, period: Month) throws -> (num: Int, den: Int) {
+        let row = try Row.fetchOne(db, sql: checks[i].sql, arguments: ["end": Days.iso(period.lastDay)])
+        return (row?[0] ?? 0, row?[1] ?? 0)
+    }
+
+    /// The table's CSV text for `period`, every check run on `store`.
     public static func csv(store: Store, period: Month, thresholds: [String: Double]) throws -> (text: String, failed: [String]) {
+        let f = try store.read { db in try checks.indices.map { try figures(check: $0, db: db, period: period) } }
+        return csv(figures: f, thresholds: thresholds)
+    }
+
+    /// The table's CSV text from each check's figures (in `checks` order), and the failed checks.
+    public static func csv(figures: [(num: Int, den: Int)], thresholds: [String: Double]) -> (text: String, failed: [String]) {
         var out = CSVText.line(["check", "description", "numerator", "denominator", "figure_pct", "threshold_pct", "result"])
         var failed: [String] = []
-        let end = Days.iso(period.lastDay)
-        try store.read { db in
-            for c in checks {
-                let row = try Row.fetchOne(db, sql: c.sql, arguments: ["end": end])
-                let num: Int = row?[0] ?? 0, den: Int = row?[1] ?? 0
-                let t = thresholds[c.name] ?? defaultThresholds[c.name]!
-                let figure = den == 0 ? nil : 100.0 * Double(num) / Double(den)
-                let pass = (figure ?? 0) <= t + 1e-12
-                if !pass { failed.append(c.name) }
-                out += CSVText.line([c.name, c.description, String(num), String(den),
-                                     figure.map { NumberFormat.rounded($0, dp: 1) } ?? "z",
-                                     NumberFormat.rounded(t, dp: 1), pass ? "pass" : "fail"])
-            }
+        for (c, (num, den)) in zip(checks, figures) {
+            let t = thresholds[c.name] ?? defaultThresholds[c.name]!
+            let figure = den == 0 ? nil : 100.0 * Double(num) / Double(den)
+            let pass = (figure ?? 0) <= t + 1e-12
+            if !pass { failed.append(c.name) }
+            out += CSVText.line([c.name, c.description, String(num), String(den),
+                                 figure.map { NumberFormat.rounded($0, dp: 1) } ?? "z",
+                                 NumberFormat.rounded(t, dp: 1), pass ? "pass" : "fail"])
         }
         return (out, failed)
     }

@@ -149,25 +149,34 @@ public final class Pipeline {
             let thresholds = options.config.qualityThresholds
             let staging = folder.stagingPath
             let console = self.console
-            let side = SideResults()
+            let side = SideResults(checks: DataQuality.checks.count)
+            let dbPath = options.db
             console.beginProgress("reporting", total: jobs.count + 3)
             let dataset = try store.dataset(threads: options.threads, attendanceFrom: { Self.attendanceFrom($0, ctx) },
                                             alongside: [
-                { side.quality = Result { try DataQuality.csv(store: store, period: period, thresholds: thresholds) }
-                  console.advance(1) },
                 { if let q = queriesFolder {
                       side.queries = runner.runAll(folder: q, outFolder: (staging as NSString).appendingPathComponent("queries"))
                   }
                   console.advance(1) },
-            ])
+            ] + DataQuality.checks.indices.map { i in
+                { side.setFigures(i, Result { try Store(path: dbPath, readOnly: true).read { db in
+                      try DataQuality.figures(check: i, db: db, period: period) } }) }
+            })
+            let quality = Result { DataQuality.csv(figures: try side.figures.map { try $0!.get() }, thresholds: thresholds) }
+            console.advance(1)
             console.advance(1)
             console.detail("read the store: \(dataset.episodes.count) episodes, \(dataset.attendance.count) pupils")
-            let results = Parallel.map(partitions: jobs.count, threads: options.threads) { i -> ReportJob in
+            // Longest jobs first so the workers finish together; results go back to output order.
+            let schedule = MetricTables.longestFirst
+            let computed = Parallel.map(partitions: jobs.count, threads: options.threads) { i -> ReportJob in
                 defer { console.advance(1) }
-                let tables = jobs[i](dataset, ctx)
+                let tables = jobs[schedule[i]](dataset, ctx)
                 for t in tables { console.detail("computed \(t.name)") }
                 return .tables(tables.map { ($0, writer.csv($0), writer.meta($0)) })
-            } + [.quality(side.quality ?? .failure(RunError.noData)), .queries(side.queries)]
+            }
+            var ordered = computed
+            for (i, job) in schedule.enumerated() { ordered[job] = computed[i] }
+            let results = ordered + [.quality(quality), .queries(side.queries)]
             console.endProgress()
             var tables: [OutputTable] = []
             var failedQueries: [String] = []
@@ -260,8 +269,11 @@ public final class Pipeline {
 
 /// Results of the jobs that run alongside the store reading (each slot written by one job).
 final class SideResults: @unchecked Sendable {
-    var quality: Result<(text: String, failed: [String]), Error>?
+    private let lock = NSLock()
+    private(set) var figures: [Result<(num: Int, den: Int), Error>?]
     var queries: [QueryOutcome] = []
+    init(checks: Int) { figures = Array(repeating: nil, count: checks) }
+    func setFigures(_ i: Int, _ r: Result<(num: Int, den: Int), Error>) { lock.lock(); figures[i] = r; lock.unlock() }
 }
 
 /// What one of the report's side-by-side jobs produced.
