@@ -11,10 +11,19 @@ extension Store {
     /// themselves) run first on the same workers, so they overlap the reading.
     public func dataset(threads: Int = 2, attendanceFrom: (([Episode]) -> Month?)? = nil,
                         alongside: [@Sendable () -> Void] = []) throws -> Dataset {
-        let episodes = try queue.read(Self.episodes)
-        let from = attendanceFrom?(episodes)
         let workers = max(1, threads)
-        let bounds = try queue.read { db in try Self.childBounds(db, from: from, parts: workers * 4) }
+        // The episodes and the split of the pupils into ranges are read side by side first.
+        enum Pre: Sendable { case episodes([Episode]), bounds([ChildRange]) }
+        let path = self.path
+        let pre = try Parallel.map(partitions: 2, threads: workers) { i -> Result<Pre, Error> in
+            Result {
+                try Self.readOnly(path) { db in
+                    i == 0 ? .episodes(try Self.episodes(db)) : .bounds(try Self.childBounds(db, parts: workers * 4))
+                }
+            }
+        }.map { try $0.get() }
+        guard case .episodes(let episodes) = pre[0], case .bounds(let bounds) = pre[1] else { preconditionFailure() }
+        let from = attendanceFrom?(episodes)
         // Outcomes split by episode-id ranges (the episodes come sorted by id).
         let outcomeParts = min(workers * 2, max(1, episodes.count / 2000))
         let outcomeBounds: [ChildRange] = Parallel.ranges(count: episodes.count, partitions: outcomeParts)
@@ -23,15 +32,11 @@ extension Store {
                            upper: i + 1 < outcomeParts ? episodes[r.upperBound].episodeID : nil)
             }
         enum Part: Sendable { case none, outcomes([OutcomeScore]), feedback([FeedbackAnswer]), pupils([PupilAttendance]) }
-        let path = self.path
         let extra = alongside.count, nOutcomes = outcomeBounds.count
         let parts = try Parallel.map(partitions: extra + nOutcomes + 1 + bounds.count, threads: workers) { i -> Result<Part, Error> in
             if i < extra { alongside[i](); return .success(.none) }
             return Result {
-                var config = Configuration()
-                config.readonly = true
-                let q = try DatabaseQueue(path: path, configuration: config)
-                return try q.read { db -> Part in
+                try Self.readOnly(path) { db -> Part in
                     let j = i - extra
                     if j < nOutcomes { return .outcomes(try Self.outcomes(db, range: outcomeBounds[j])) }
                     if j == nOutcomes { return .feedback(try Self.feedback(db)) }
@@ -49,6 +54,13 @@ extension Store {
             }
         }
         return Dataset(episodes: episodes, outcomes: outcomes, feedback: feedback, attendance: pupils)
+    }
+
+    /// Runs `body` on a fresh read-only connection (one per worker: SQLite connections are serial).
+    static func readOnly<T>(_ path: String, _ body: (Database) throws -> T) throws -> T {
+        var config = Configuration()
+        config.readonly = true
+        return try DatabaseQueue(path: path, configuration: config).read(body)
     }
 
     // The readers below use raw statements: GRDB rows cost more than the decoding at 250,000 rows.
@@ -107,9 +119,10 @@ extension Store {
     }
 
     /// Splits the pupils into about `parts` contiguous child-id ranges `[lower, upper)` (nil: open).
-    static func childBounds(_ db: Database, from: Month?, parts: Int) throws -> [ChildRange] {
-        let ids = try String.fetchAll(db, sql: "SELECT DISTINCT child_id FROM attendance_months WHERE month >= ? ORDER BY child_id",
-                                      arguments: [from?.text ?? ""])
+    /// Every pupil ever stored counts, so this needs no episode first (ranges for old pupils are
+    /// simply read empty).
+    static func childBounds(_ db: Database, parts: Int) throws -> [ChildRange] {
+        let ids = try String.fetchAll(db, sql: "SELECT DISTINCT child_id FROM attendance_months ORDER BY child_id")
         guard !ids.isEmpty else { return [] }
         let r = Parallel.ranges(count: ids.count, partitions: parts)
         return r.enumerated().map { i, range in
