@@ -90,41 +90,40 @@ public struct QueryRunner: Sendable {
     /// A failing query does not stop the others: its outcome carries the error and no CSV is
     /// written for it. A missing `folder` means no queries (an empty result).
     public func runAll(folder: String, outFolder: String) -> [QueryOutcome] {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
-        let names = entries.filter { $0.hasSuffix(".sql") && !$0.hasPrefix(".") }
-            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        guard !names.isEmpty else { return [] }
+        Self.queryFiles(folder: folder).map { runOne(fileName: $0, folder: folder, outFolder: outFolder) }
+    }
 
-        var shared: QueryError?
+    /// The `*.sql` file names of `folder` in name order (none when the folder is missing).
+    public static func queryFiles(folder: String) -> [String] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        return entries.filter { $0.hasSuffix(".sql") && !$0.hasPrefix(".") }
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// Runs one file of `folder` into `<outFolder>/<name>.csv` on its own connection, so the run
+    /// can spread the queries over its workers; failures are carried in the outcome.
+    public func runOne(fileName: String, folder: String, outFolder: String) -> QueryOutcome {
+        let name = String(fileName.dropLast(4))
+        let file = (folder as NSString).appendingPathComponent(fileName)
+        let output = (outFolder as NSString).appendingPathComponent(name + ".csv")
+        var outcome = QueryOutcome(name: name, file: file, output: output, rows: 0, error: nil)
         do {
             try FileManager.default.createDirectory(atPath: outFolder, withIntermediateDirectories: true)
             chmod(outFolder, 0o700)
         } catch {
-            shared = .cannotWrite(path: outFolder, reason: Self.reason(error))
-        }
-        var queue: DatabaseQueue?
-        if shared == nil {
-            do { queue = try openStore() } catch let e as QueryError { shared = e } catch {
-                shared = .storeUnavailable(path: storePath, message: Self.reason(error))
-            }
-        }
-
-        return names.map { fileName in
-            let name = String(fileName.dropLast(4))
-            let file = (folder as NSString).appendingPathComponent(fileName)
-            let output = (outFolder as NSString).appendingPathComponent(name + ".csv")
-            var outcome = QueryOutcome(name: name, file: file, output: output, rows: 0, error: shared)
-            guard shared == nil, let queue else { return outcome }
-            do {
-                let sql = try Self.readQuery(file)
-                outcome.rows = try write(sql: sql, file: file, queue: queue, to: output)
-            } catch let e as QueryError {
-                outcome.error = e
-            } catch {
-                outcome.error = .failed(file: file, message: Self.reason(error))
-            }
+            outcome.error = .cannotWrite(path: outFolder, reason: Self.reason(error))
             return outcome
         }
+        do {
+            let queue = try openStore()
+            let sql = try Self.readQuery(file)
+            outcome.rows = try write(sql: sql, file: file, queue: queue, to: output)
+        } catch let e as QueryError {
+            outcome.error = e
+        } catch {
+            outcome.error = .storeUnavailable(path: storePath, message: Self.reason(error))
+        }
+        return outcome
     }
 
     // MARK: - Store connection

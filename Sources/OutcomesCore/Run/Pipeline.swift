@@ -149,22 +149,20 @@ public final class Pipeline {
             let thresholds = options.config.qualityThresholds
             let staging = folder.stagingPath
             let console = self.console
-            let side = SideResults(checks: DataQuality.checks.count)
+            let queryFiles = queriesFolder.map(QueryRunner.queryFiles(folder:)) ?? []
+            let side = SideResults(checks: DataQuality.checks.count, queries: queryFiles.count)
             let dbPath = options.db
             console.beginProgress("reporting", total: jobs.count + 3)
             let dataset = try store.dataset(threads: options.threads, attendanceFrom: { Self.attendanceFrom($0, ctx) },
-                                            alongside: [
-                { if let q = queriesFolder {
-                      side.queries = runner.runAll(folder: q, outFolder: (staging as NSString).appendingPathComponent("queries"))
-                  }
-                  console.advance(1) },
-            ] + DataQuality.checks.indices.map { i in
+                                            alongside: queryFiles.indices.map { i in
+                { side.setQuery(i, runner.runOne(fileName: queryFiles[i], folder: queriesFolder!,
+                                                 outFolder: (staging as NSString).appendingPathComponent("queries"))) }
+            } + DataQuality.checks.indices.map { i in
                 { side.setFigures(i, Result { try Store(path: dbPath, readOnly: true).read { db in
                       try DataQuality.figures(check: i, db: db, period: period) } }) }
             })
             let quality = Result { DataQuality.csv(figures: try side.figures.map { try $0!.get() }, thresholds: thresholds) }
-            console.advance(1)
-            console.advance(1)
+            console.advance(3)  // the reading, the data-quality checks and the queries
             console.detail("read the store: \(dataset.episodes.count) episodes, \(dataset.attendance.count) pupils")
             // Longest jobs first so the workers finish together; results go back to output order.
             let schedule = MetricTables.longestFirst
@@ -176,7 +174,7 @@ public final class Pipeline {
             }
             var ordered = computed
             for (i, job) in schedule.enumerated() { ordered[job] = computed[i] }
-            let results = ordered + [.quality(quality), .queries(side.queries)]
+            let results = ordered + [.quality(quality), .queries(side.queries.map { $0! })]
             console.endProgress()
             var tables: [OutputTable] = []
             var failedQueries: [String] = []
@@ -271,8 +269,12 @@ public final class Pipeline {
 final class SideResults: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var figures: [Result<(num: Int, den: Int), Error>?]
-    var queries: [QueryOutcome] = []
-    init(checks: Int) { figures = Array(repeating: nil, count: checks) }
+    private(set) var queries: [QueryOutcome?]
+    init(checks: Int, queries: Int) {
+        figures = Array(repeating: nil, count: checks)
+        self.queries = Array(repeating: nil, count: queries)
+    }
+    func setQuery(_ i: Int, _ o: QueryOutcome) { lock.lock(); queries[i] = o; lock.unlock() }
     func setFigures(_ i: Int, _ r: Result<(num: Int, den: Int), Error>) { lock.lock(); figures[i] = r; lock.unlock() }
 }
 
