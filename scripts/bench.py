@@ -71,6 +71,7 @@ def main():
         d = fresh(os.path.join(work, "run"))
         add("run cold (2 threads)", timed([BIN, "run", "--quiet", "--extracts", plain, "--db", os.path.join(d, "s.db"),
                                          "--out", os.path.join(d, "out"), "--threads", "2", "--period", "2026-10"]))
+        os.sync()  # let the cold run's writes reach the disk before timing reports on its store
         for th in ("1", "2"):
             add(f"report ({th} thread{'s' if th != '1' else ''})",
                 timed([BIN, "report", "--quiet", "--db", os.path.join(d, "s.db"), "--out", os.path.join(d, "out"),
