@@ -13,8 +13,4 @@ public enum MetricTables {
     /// timeliness, attendance, activity), the order workers take them in.
     public static let longestFirst = [0, 2, 3, 1, 4]
 
-    /// All tables in output order, the jobs run on `ctx.threads` workers.
-    public static func all(_ data: Dataset, _ ctx: ReportContext) -> [OutputTable] {
-        Parallel.map(partitions: jobs.count, threads: ctx.threads) { jobs[$0](data, ctx) }.flatMap { $0 }
-    }
 }

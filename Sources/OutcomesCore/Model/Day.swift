@@ -55,10 +55,6 @@ public enum Days {
     @inlinable
     public static func weekday(_ d: Day) -> Int { Int(((Int64(d) + 3) % 7 + 7) % 7) }
 
-    /// The Monday on or before `d`: the key of the attendance week that holds it.
-    @inlinable
-    public static func weekStart(_ d: Day) -> Day { d - Day(weekday(d)) }
-
     /// ISO `YYYY-MM-DD`.
     public static func iso(_ d: Day) -> String {
         let c = civil(d)

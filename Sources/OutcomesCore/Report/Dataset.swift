@@ -103,31 +103,4 @@ public struct PupilAttendance: Sendable {
         }
         return lo
     }
-
-    /// Totals over a set of day ranges, each day counted once even where ranges overlap
-    /// ("a session counts once per row even when two matching episodes were open").
-    public func totals(over ranges: [ClosedRange<Day>]) -> SessionTotals {
-        var t = SessionTotals()
-        for r in DayRanges.merge(ranges) { t += totals(from: r.lowerBound, through: r.upperBound) }
-        return t
-    }
-}
-
-/// Helpers for sets of day ranges.
-public enum DayRanges {
-    /// Sorts and merges overlapping or adjacent ranges.
-    public static func merge(_ ranges: [ClosedRange<Day>]) -> [ClosedRange<Day>] {
-        guard ranges.count > 1 else { return ranges }
-        let s = ranges.sorted { $0.lowerBound < $1.lowerBound }
-        var out: [ClosedRange<Day>] = [s[0]]
-        for r in s.dropFirst() {
-            let last = out[out.count - 1]
-            if r.lowerBound <= last.upperBound &+ 1 {
-                if r.upperBound > last.upperBound { out[out.count - 1] = last.lowerBound...r.upperBound }
-            } else {
-                out.append(r)
-            }
-        }
-        return out
-    }
 }

@@ -55,7 +55,7 @@ public final class Console: @unchecked Sendable {
         barLabel = label; barTotal = max(total, 1); barDone = 0
         draw(force: true)
     }
-    public func advance(_ n: Int, rows: Int? = nil) {
+    public func advance(_ n: Int) {
         lock.lock(); defer { lock.unlock() }
         barDone += n
         draw(force: false)

@@ -289,19 +289,16 @@ enum ReportJob: Sendable {
 public enum RunError: LocalizedError, Equatable {
     case noStore(String)
     case noData
-    case queriesFailed([String])
 
     public var status: ExitStatus {
         switch self {
         case .noStore, .noData: return .usage
-        case .queriesFailed: return .failure
         }
     }
     public var errorDescription: String? {
         switch self {
         case .noStore(let p): return "no store at \(p): run `outcomes load` first, or pass --db."
         case .noData: return "the store holds no data from a month that has ended; load extracts first or pass --period YYYY-MM."
-        case .queriesFailed(let q): return "these queries failed: \(q.joined(separator: ", "))"
         }
     }
 }
