@@ -13,6 +13,8 @@ public enum ExtractError: LocalizedError, Equatable, Sendable {
     case missingColumn(file: String, column: String)
     /// The file has no header row at all.
     case noHeader(file: String)
+    /// An SSDA903 episodes table with no 903 header table in the same folder (docs/RETURNS.md).
+    case missing903Header(file: String)
 
     public var errorDescription: String? {
         switch self {
@@ -26,6 +28,8 @@ public enum ExtractError: LocalizedError, Equatable, Sendable {
             return "\(f): required column '\(c)' is missing from the header (line 1). Nothing from this file was loaded; add the column and export again."
         case let .noHeader(f):
             return "\(f): the file is empty (no header row). Export the extract again."
+        case let .missing903Header(f):
+            return "\(f): an SSDA903 episodes table, but the folder holds no 903 header table (a CSV with CHILD, SEX, DOB, ETHNIC), which gives each child's gender, birth month and ethnicity. Nothing from this file was loaded; put the header table of the same return beside it."
         }
     }
 }
@@ -40,6 +44,12 @@ public struct Reject: Sendable, Equatable, Hashable {
     public var column: String
     public var value: String
     public var reason: String
+    /// The workbook sheet the row is on (nil for text files); the report then shows `sheet!line`
+    /// (PROFILES.md 6).
+    public var sheet: String? = nil
+
+    /// `line`, or `sheet!line` for a workbook row, as the rejects report prints it.
+    public var location: String { sheet.map { "\($0)!\(line)" } ?? String(line) }
 
     public init(file: String, line: Int, column: String, value: String, reason: String) {
         self.file = file; self.line = line; self.column = column; self.value = value; self.reason = reason

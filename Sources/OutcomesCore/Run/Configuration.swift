@@ -16,6 +16,8 @@ public struct OutcomesConfig: Sendable, Equatable {
     public var impactMinSessions = 20
     /// data_quality.csv thresholds, as percentages (a check passes at or below its threshold).
     public var qualityThresholds: [String: Double] = DataQuality.defaultThresholds
+    /// `returns_child_id` and `returns_service`: how the national returns are read (docs/RETURNS.md).
+    public var returns = ReturnsSettings()
 
     /// The name looked for in the working folder when `--config` is not given.
     public static let defaultFileName = "outcomes.yml"
@@ -82,6 +84,17 @@ public struct OutcomesConfig: Sendable, Equatable {
                     guard let d = double(v), d >= 0 else { throw ConfigError.badValue("data_quality.\(k)", "a number ≥ 0") }
                     c.qualityThresholds[k] = d
                 }
+            case "returns_child_id":
+                let allowed = ReturnsChildID.allCases.map(\.rawValue)
+                guard let v = value as? String, let id = ReturnsChildID(rawValue: v) else {
+                    throw ConfigError.badValue(key, "one of: \(allowed.joined(separator: ", "))")
+                }
+                c.returns.childID = id
+            case "returns_service":
+                guard let v = value as? String, !ReturnCodes.trimmed(v).isEmpty else {
+                    throw ConfigError.badValue(key, "a service code such as CSC")
+                }
+                c.returns.service = ReturnCodes.trimmed(v)
             default: throw ConfigError.unknownKey(key)
             }
         }

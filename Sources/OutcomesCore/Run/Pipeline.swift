@@ -68,7 +68,7 @@ public final class Pipeline {
     public func validate(rejectsPath: String) -> ExitStatus {
         guarded {
             let store = FileManager.default.fileExists(atPath: options.db) ? try Store(path: options.db, readOnly: true) : nil
-            var loader = Loader(store: store, rules: ExtractRules(extraDomains: options.config.extraDomains),
+            var loader = Loader(store: store, rules: ExtractRules(extraDomains: options.config.extraDomains, returns: options.config.returns),
                                 maxRejectPct: options.maxRejectPct, write: false)
             loader.progress = { [console] e in if case .fileFinished(let r) = e { console.step(Self.describe(r)) } }
             let report = try loader.load(folder: options.extracts)
@@ -88,7 +88,7 @@ public final class Pipeline {
     // MARK: - Steps
 
     private func load(into store: Store) throws -> LoadReport {
-        var loader = Loader(store: store, rules: ExtractRules(extraDomains: options.config.extraDomains),
+        var loader = Loader(store: store, rules: ExtractRules(extraDomains: options.config.extraDomains, returns: options.config.returns),
                             maxRejectPct: options.maxRejectPct)
         let console = self.console
         loader.progress = { e in
@@ -106,6 +106,7 @@ public final class Pipeline {
     static func describe(_ r: FileLoadResult) -> String {
         if r.unchanged { return "\(r.file): unchanged since it was loaded before; skipped" }
         let tail = r.overRejectLimit ? " — over the reject limit, not loaded" : ""
+        if let k = r.returnSource, !r.unchanged { return Self.describeReturn(r, k, tail) }
         return "\(r.file): \(r.rowsRead) rows read, \(r.rowsLoaded) loaded, \(r.rowsRejected) rejected\(tail)"
     }
 

@@ -13,6 +13,9 @@ public struct FileLoadResult: Sendable, Equatable {
     public var unchanged = false
     /// Over the reject threshold: nothing from it was loaded (exit 4).
     public var overRejectLimit = false
+    /// Set for a national return read by its built-in profile (rows read are then the return's
+    /// records, rows loaded its episodes: docs/RETURNS.md).
+    public var returnSource: RecognisedReturn?
 }
 
 /// The outcome of loading a folder.
@@ -60,46 +63,73 @@ public struct Loader {
         self.store = store; self.rules = rules; self.maxRejectPct = maxRejectPct; self.write = write
     }
 
-    /// The extract files of a folder in load order, and warnings for the files it ignores.
+    /// The extract files of a folder in load order, and warnings for the files it ignores
+    /// (national returns are listed among the episodes files; see `plan(folder:)`).
     public static func discover(folder: String) throws -> (files: [(name: String, kind: ExtractKind)], warnings: [String]) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
-            throw ExtractError.unreadable(file: folder, detail: "no such folder")
-        }
-        var files: [(String, ExtractKind)] = []
-        var warnings: [String] = []
-        for n in names where !n.hasPrefix(".") {
-            if let k = ExtractKind.of(fileName: n) { files.append((n, k)) } else {
-                warnings.append("\(n): not an extract (names start episodes, outcomes, attendance or feedback and end .csv or .csv.gz); ignored")
-            }
-        }
-        files.sort { a, b in a.1 != b.1 ? a.1 < b.1 : a.0.utf8.lexicographicallyPrecedes(b.0.utf8) }
-        return (files, warnings.sorted())
+        let plan = try plan(folder: folder)
+        return (plan.items.map { ($0.name, $0.kind) }, plan.warnings)
     }
 
     /// Loads (or, with `write == false`, validates) every extract in `folder`.
     public func load(folder: String) throws -> LoadReport {
         var report = LoadReport()
-        let (files, warnings) = try Self.discover(folder: folder)
-        report.warnings = warnings
+        let plan = try Self.plan(folder: folder)
+        report.warnings = plan.warnings
         var sameRunEpisodes = Set<String>()
         var storedEpisodes: Set<String>?
-        for (name, kind) in files {
+        // The 903 header tables are read once, when the first 903 episodes table needs them; their
+        // results join the report before that table's own.
+        var ssda903Children: [String: SSDA903Child]?
+        var headerResults: [(FileLoadResult, [Reject])] = []
+        func ssda903Headers() throws -> [String: SSDA903Child]? {
+            if plan.ssda903Headers.isEmpty { return nil }
+            if let c = ssda903Children { return c }
+            let (children, tables) = try Self.readSSDA903Headers(folder: folder, plan: plan)
+            for t in tables {
+                var r = FileLoadResult(file: t.file, kind: .episodes,
+                                       sha256: try Self.sha256(path: (folder as NSString).appendingPathComponent(t.file)))
+                r.returnSource = .ssda903(.header)
+                r.rowsRead = t.rowsRead; r.rowsRejected = t.rejects.count; r.rowsLoaded = t.rowsRead - t.rejects.count
+                headerResults.append((r, t.rejects))
+            }
+            ssda903Children = children
+            return children
+        }
+        func flushHeaderResults() {
+            for (r, rejects) in headerResults {
+                report.files.append(r); report.rejects += rejects
+                progress?(.fileFinished(r))
+            }
+            headerResults = []
+        }
+        for item in plan.items {
+            let (name, kind) = (item.name, item.kind)
             let path = (folder as NSString).appendingPathComponent(name)
             do {
-                let sha = try Self.sha256(path: path)
+                let sha = item.source == nil ? try Self.sha256(path: path) : try Self.returnSHA(folder: folder, item: item, plan: plan)
                 if write, let store, try store.wasLoaded(sha256: sha) {
-                    let r = FileLoadResult(file: name, kind: kind, sha256: sha, unchanged: true)
+                    var r = FileLoadResult(file: name, kind: kind, sha256: sha, unchanged: true)
+                    r.returnSource = item.source
                     report.files.append(r); progress?(.fileFinished(r))
                     continue
                 }
                 if kind != .episodes && storedEpisodes == nil { storedEpisodes = try store?.episodeIDs() ?? [] }
                 let known = (storedEpisodes ?? []).union(sameRunEpisodes)
-                var result = try loadFile(path: path, name: name, kind: kind, sha: sha, known: known,
+                var result: FileLoadResult
+                if let source = item.source {
+                    var returnReport = LoadReport()
+                    defer {
+                        flushHeaderResults()
+                        report.rejects += returnReport.rejects; report.warnings += returnReport.warnings
+                    }
+                    result = try loadReturn(path: path, name: name, source: source, sha: sha, headers: ssda903Headers,
+                                            episodes: &sameRunEpisodes, report: &returnReport)
+                } else {
+                    result = try loadFile(path: path, name: name, kind: kind, sha: sha, known: known,
                                           episodes: &sameRunEpisodes, rejects: &report.rejects)
-                if kind == .episodes { storedEpisodes = nil }
-                if result.rowsRead > 0, Double(result.rowsRejected) * 100 > maxRejectPct * Double(result.rowsRead) {
-                    result.overRejectLimit = true
                 }
+                if kind == .episodes { storedEpisodes = nil }
+                if isOverLimit(result) { result.overRejectLimit = true }
                 report.files.append(result)
                 progress?(.fileFinished(result))
                 if result.overRejectLimit && write { break }
@@ -189,7 +219,7 @@ public struct Loader {
         return result
     }
 
-    private func isOverLimit(_ r: FileLoadResult) -> Bool {
+    func isOverLimit(_ r: FileLoadResult) -> Bool {
         r.rowsRead > 0 && Double(r.rowsRejected) * 100 > maxRejectPct * Double(r.rowsRead)
     }
 
