@@ -13,7 +13,7 @@ public enum CINCensusReader {
     /// `Header/CollectionDetails/Collection` is `CIN`; reads only as far as the header.
     public static func isCensus(path: String) -> Bool {
         guard let parser = XMLParser(contentsOf: URL(fileURLWithPath: path)) else { return false }
-        let d = CensusDelegate(file: "", settings: ReturnsSettings(), sniffOnly: true)
+        let d = CensusDelegate(file: "", settings: ReturnsSettings(), sniffOnly: true, row: { _ in }, reject: { _ in })
         parser.delegate = d
         _ = parser.parse()
         return d.collection == "CIN" && d.rootIsMessage
@@ -24,10 +24,20 @@ public enum CINCensusReader {
     /// - Throws: `ExtractError.unreadable` when the file cannot be opened or is not well-formed XML
     ///   (naming the line and column), or is not a CIN census.
     public static func read(path: String, file: String, settings: ReturnsSettings) throws -> ReturnRows {
+        var out = ReturnRows(kind: .cinCensus, file: file)
+        out.recordsRead = try read(path: path, file: file, settings: settings,
+                                   row: { out.rows.append($0) }, reject: { out.rejects.append($0) })
+        return out
+    }
+
+    /// Streams the census: `row` gets each mapped episode and `reject` each record the census's own
+    /// rules reject, child by child, as the file is parsed. Returns the records read.
+    public static func read(path: String, file: String, settings: ReturnsSettings,
+                            row: @escaping (MappedEpisodeRow) -> Void, reject: @escaping (Reject) -> Void) throws -> Int {
         guard let parser = XMLParser(contentsOf: URL(fileURLWithPath: path)) else {
             throw ExtractError.unreadable(file: file, detail: "cannot open")
         }
-        let d = CensusDelegate(file: file, settings: settings, sniffOnly: false)
+        let d = CensusDelegate(file: file, settings: settings, sniffOnly: false, row: row, reject: reject)
         parser.delegate = d
         let ok = parser.parse()
         if !d.aborted && !ok {
@@ -37,7 +47,7 @@ public enum CINCensusReader {
         guard d.rootIsMessage, d.collection == "CIN" else {
             throw ExtractError.unreadable(file: file, detail: "not a Children in Need census (the root must be Message and Header/CollectionDetails/Collection must be CIN)")
         }
-        return d.out
+        return d.recordsRead
     }
 }
 
@@ -66,7 +76,9 @@ private final class CensusDelegate: NSObject, XMLParserDelegate {
     let file: String
     let settings: ReturnsSettings
     let sniffOnly: Bool
-    var out: ReturnRows
+    let row: (MappedEpisodeRow) -> Void
+    let reject: (Reject) -> Void
+    private(set) var recordsRead = 0
     /// The delegate stopped the parse: the file is not a census.
     private(set) var aborted = false
 
@@ -78,9 +90,13 @@ private final class CensusDelegate: NSObject, XMLParserDelegate {
     private var child: ChildBlock?
     private var inCIN = false, inPlan = false, inAssessment = false
 
-    init(file: String, settings: ReturnsSettings, sniffOnly: Bool) {
-        self.file = file; self.settings = settings; self.sniffOnly = sniffOnly
-        out = ReturnRows(kind: .cinCensus, file: file)
+    init(file: String, settings: ReturnsSettings, sniffOnly: Bool, row: @escaping (MappedEpisodeRow) -> Void,
+         reject: @escaping (Reject) -> Void) {
+        self.file = file; self.settings = settings; self.sniffOnly = sniffOnly; self.row = row; self.reject = reject
+    }
+
+    private func reject(line: Int, column: String, value: String, reason: String) {
+        reject(Reject(file: file, line: line, column: column, value: value, reason: reason))
     }
 
     private func stop(_ parser: XMLParser) { aborted = true; parser.abortParsing() }
@@ -189,10 +205,10 @@ private final class CensusDelegate: NSObject, XMLParserDelegate {
         }
         for cin in c.cins {
             let at = cin.line
-            out.recordsRead += 1
+            recordsRead += 1
             if let id {
                 if cin.referral.isEmpty {
-                    out.reject(line: at, column: "allocation_date", value: "",
+                    reject(line: at, column: "allocation_date", value: "",
                                reason: ReturnReasons.noStartDate("CINdetails", child: named, dateElement: "CINreferralDate"))
                 } else {
                     var v: [String: String] = [
@@ -202,19 +218,19 @@ private final class CensusDelegate: NSObject, XMLParserDelegate {
                         "assessment_date": Self.firstAssessment(cin.authorisations, onOrAfter: cin.referral),
                     ]
                     common(&v, child: id)
-                    out.rows.append(MappedEpisodeRow(v, line: at))
+                    row(MappedEpisodeRow(v, line: at))
                 }
             } else {
-                out.reject(line: at, column: "child_id", value: c.upn, reason: ReturnReasons.noUPN(child: named))
+                reject(line: at, column: "child_id", value: c.upn, reason: ReturnReasons.noUPN(child: named))
             }
             for plan in cin.plans {
                 let at = plan.line
-                out.recordsRead += 1
+                recordsRead += 1
                 guard let id else {
-                    out.reject(line: at, column: "child_id", value: c.upn, reason: ReturnReasons.noUPN(child: named)); continue
+                    reject(line: at, column: "child_id", value: c.upn, reason: ReturnReasons.noUPN(child: named)); continue
                 }
                 if plan.start.isEmpty {
-                    out.reject(line: at, column: "allocation_date", value: "",
+                    reject(line: at, column: "allocation_date", value: "",
                                reason: ReturnReasons.noStartDate("ChildProtectionPlans", child: named, dateElement: "CPPstartDate"))
                     continue
                 }
@@ -223,7 +239,7 @@ private final class CensusDelegate: NSObject, XMLParserDelegate {
                     "allocation_date": plan.start, "closure_date": plan.end,
                 ]
                 common(&v, child: id)
-                out.rows.append(MappedEpisodeRow(v, line: at))
+                row(MappedEpisodeRow(v, line: at))
             }
         }
     }

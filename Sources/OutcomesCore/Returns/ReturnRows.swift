@@ -42,36 +42,56 @@ public struct ReturnRows: Sendable {
 
 /// Episode rows of a return checked as the contract checks any `episodes` row (EXTRACTS.md), so
 /// they load, replace and reject like rows of an `episodes` file.
+///
+/// Rows can be added as a reader makes them (`add`), so a large return holds only its checked
+/// episodes, never its mapped rows. Duplicates are judged within one sheet (the row numbers a
+/// reason names are that sheet's), and across a text file as a whole.
 public struct ReturnBatch {
-    /// Accepted episodes in source order.
-    public private(set) var episodes: [Episode] = []
-    /// Every reject: the return's own and the contract's, by sheet then line.
-    public private(set) var rejects: [Reject] = []
-    public let recordsRead: Int
+    public let file: String
+    /// Source records read (set by the reader).
+    public var recordsRead = 0
+    private let header: HeaderMap
+    private let rules: ExtractRules
+    private var batches: [String?: EpisodeBatch] = [:]
+    private var order: [String?] = []
+    private var own: [Reject] = []
 
-    /// Checks `rows`; duplicates are judged within one sheet (the row numbers a reason names are
-    /// that sheet's), and across a text file as a whole.
+    public init(file: String, rules: ExtractRules = ExtractRules()) {
+        self.file = file; self.rules = rules
+        header = try! HeaderMap(kind: .episodes, file: file, names: EpisodeColumn.names)
+    }
+
+    /// Checks every row of `mapped` and takes its rejects.
     public init(_ mapped: ReturnRows, file: String, rules: ExtractRules = ExtractRules()) {
+        self.init(file: file, rules: rules)
+        for row in mapped.rows { add(row) }
+        for r in mapped.rejects { reject(r) }
         recordsRead = mapped.recordsRead
-        let header = try! HeaderMap(kind: .episodes, file: file, names: EpisodeColumn.names)
-        var batches: [String?: EpisodeBatch] = [:]
-        var order: [String?] = []
-        var all = mapped.rejects
-        for row in mapped.rows {
-            let sheet = row.sheet
-            if batches[sheet] == nil {
-                batches[sheet] = EpisodeBatch(EpisodeValidator(file: file, header: header, rules: rules))
-                order.append(sheet)
-            }
-            CSVRecord.with(fields: row.contractFields, line: row.line) { batches[sheet]!.add($0) }
+    }
+
+    /// Checks one mapped row as the contract checks an `episodes` row.
+    public mutating func add(_ row: MappedEpisodeRow) {
+        let sheet = row.sheet
+        if batches[sheet] == nil {
+            batches[sheet] = EpisodeBatch(EpisodeValidator(file: file, header: header, rules: rules))
+            order.append(sheet)
         }
+        CSVRecord.with(fields: row.contractFields, line: row.line) { batches[sheet]!.add($0) }
+    }
+
+    /// A record the return's own rules rejected.
+    public mutating func reject(_ r: Reject) { own.append(r) }
+
+    /// Accepted episodes in source order (sheet by sheet).
+    public var episodes: [Episode] { order.count == 1 ? batches[order[0]]!.rows : order.flatMap { batches[$0]!.rows } }
+
+    /// Every reject, the return's own and the contract's, in the order of the source.
+    public var rejects: [Reject] {
+        var all = own
         for sheet in order {
-            let b = batches[sheet]!
-            episodes += b.rows
-            all += b.rejects.map { var r = $0; r.sheet = sheet; return r }
+            all += batches[sheet]!.rejects.map { var r = $0; r.sheet = sheet; return r }
         }
-        // Stable: the return's own rejects and the contract's, in the order of the source.
-        rejects = all.enumerated().sorted { a, b in
+        return all.enumerated().sorted { a, b in
             let (x, y) = (a.element, b.element)
             if x.sheet != y.sheet { return Self.sheetPrecedes(x.sheet, y.sheet) }
             if x.line != y.line { return x.line < y.line }

@@ -1,6 +1,12 @@
 import Crypto
 import Foundation
 
+/// A batch the streaming reader's closures add to.
+private final class BatchBox {
+    var batch: ReturnBatch
+    init(_ b: ReturnBatch) { batch = b }
+}
+
 /// The files of an extracts folder in load order, with the national returns recognised by content.
 public struct LoadPlan: Sendable {
     public struct Item: Sendable {
@@ -83,7 +89,11 @@ extension Loader {
         let mapped: ReturnRows
         switch source {
         case .cinCensus:
-            mapped = try CINCensusReader.read(path: path, file: name, settings: settings)
+            // Streamed: each episode is checked as the census is parsed, so only checked episodes stay.
+            let box = BatchBox(ReturnBatch(file: name, rules: rules))
+            box.batch.recordsRead = try CINCensusReader.read(path: path, file: name, settings: settings,
+                                                             row: { box.batch.add($0) }, reject: { box.batch.reject($0) })
+            return (box.batch, [])
         case .ssda903(.episodes):
             // Gender, birth month and ethnicity live only in the header table (docs/RETURNS.md).
             guard let h = try headers() else { throw ExtractError.missing903Header(file: name) }
@@ -110,14 +120,16 @@ extension Loader {
         var result = FileLoadResult(file: name, kind: .episodes, sha256: sha)
         result.returnSource = source
         result.rowsRead = batch.recordsRead
-        result.rowsRejected = batch.rejects.count
-        result.rowsLoaded = batch.episodes.count
-        report.rejects += batch.rejects
-        episodes.formUnion(batch.episodes.map(\.episodeID))
+        let rejects = batch.rejects
+        result.rowsRejected = rejects.count
+        let rows = batch.episodes
+        result.rowsLoaded = rows.count
+        report.rejects += rejects
+        episodes.formUnion(rows.map(\.episodeID))
         if write, !isOverLimit(result), let store {
             let r = result
             try store.transaction { w in
-                try w.upsert(episodes: batch.episodes, file: name)
+                try w.upsert(episodes: rows, file: name)
                 try afterWrite?(name)
                 try w.logFile(name: name, kind: .episodes, sha256: sha, read: r.rowsRead, loaded: r.rowsLoaded, rejected: r.rowsRejected)
             }
