@@ -31,11 +31,42 @@ import Testing
         #expect(metas == Self.tables)
     }
 
+    /// The golden run's tables, except one with no row: the fixture has no episode that
+    /// qualifies for `attendance_impact.csv`, and the real screener fails a file without rows
+    /// (`geog_ignored_rows`: no row the table tool would show) or stops with an error on it (the
+    /// port fails it as `data_rows`), so that table is screened on the sample run instead.
     @Test(arguments: tables) func goldenTablePassesTheScreener(_ name: String) throws {
         let results = try Self.screen(Self.expected, name)
+        if name == "attendance_impact" {
+            #expect(results.filter { $0.level == .fail }.map(\.check) == ["data_rows", "geog_ignored_rows"])
+            return
+        }
         #expect(results.count > 60)
         let problems = results.filter { $0.level != .pass }
         #expect(problems.isEmpty, "\(name): \(problems)")
+    }
+
+    /// A whole run on the shipped sample (`data/`), every table screened, so a table with rows is
+    /// screened even where the golden fixture has none.
+    @Test func sampleRunPassesTheScreener() throws {
+        let t = TempDir()
+        let root = GoldenRunTests.fixtures.deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        var o = RunOptions()
+        o.extracts = root.appendingPathComponent("data").path
+        o.benchmarks = root.appendingPathComponent("benchmarks").path
+        o.db = t.file("store.db")
+        o.out = t.file("out")
+        o.queries = nil
+        o.period = Month(year: 2026, month: 10)
+        o.summary = false
+        #expect(Pipeline(options: o, console: Console(verbosity: .quiet, isTerminal: false)).run() == .success)
+        let folder = t.file("out/2026-10")
+        for name in Self.tables {
+            let results = try Self.screen(folder, name)
+            let problems = results.filter { $0.level != .pass }
+            #expect(problems.isEmpty, "\(name): \(problems)")
+        }
     }
 
     /// The checks can fail: the layout the tool wrote before (every cohort filter grouped under

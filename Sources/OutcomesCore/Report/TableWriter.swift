@@ -81,7 +81,11 @@ public struct TableWriter: Sendable {
         let labels = ["Service", "Locality", "Level of need", "Age band", "Gender", "Ethnicity (major group)"]
         for c in cohort { specs.append((c.name, labels[c.rawValue], "")) }
         for f in t.filters { specs.append((f.name, f.label, f.hint)) }
-        for (i, s) in specs.enumerated() {
+        // A filter holding one value in this table (one window with data, one service) stays in
+        // the data file but is not listed here: the DfE screener fails a listed filter with fewer
+        // than two values (filter_not_singular) and accepts an unlisted column with a single value
+        // (precheck_cross_data_to_meta). The screener wins over PRECISE.md 40 here.
+        for (i, s) in specs.enumerated() where Set(values.map { $0[i] }).count >= 2 {
             out += CSVText.line([s.name, "Filter", s.label, "", "", "", s.hint, "", defaultValue(i)])
         }
         for i in t.indicators {

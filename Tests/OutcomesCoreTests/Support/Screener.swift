@@ -143,6 +143,10 @@ struct Screener {
         let indicators = m.filter { col($0, "col_type") == "Indicator" }.map { col($0, "col_name") }
         let groups = m.map { col($0, "filter_grouping_column") }.filter { !$0.isEmpty }
 
+        // The screener stops with an error on a data file without rows (precheck_time_id_mix
+        // reads the first time identifier); counted here as a failure.
+        add("data_rows", !data.rows.isEmpty, "the data file has no rows")
+
         // Filenames (screen_filenames.R).
         for n in [dataName, metaName] {
             add("filename_spaces", !n.contains(" "), "spaces in '\(n)'")
