@@ -99,6 +99,44 @@ import Testing
         #expect(F.row(a, rm, "all_pupils")?[14] == .int(1))
     }
 
+    /// The store keeps each school's sessions apart for the enrolments (PRECISE.md 38): C1 has
+    /// sessions at school 100 (5 Jan present and unauthorised, 2 Feb present), at no school (empty
+    /// URN, 5 Jan present) and at 200 (3 Feb unauthorised, code O); C2 one late (present) at 100.
+    /// Rolling year to February 2026, all pupils: C1 has 5 possible, 2 absent (40%: persistent,
+    /// not severe); as enrolments "" 0 of 1, 100 1 of 3 (persistent), 200 1 of 1 (persistent and
+    /// severe); C2 one enrolment, present. So 2 pupils, 1 persistent; 4 enrolments, 2 persistent, 1 severe.
+    @Test func storeReadsEachSchoolAsAnEnrolment() throws {
+        let t = TempDir()
+        t.write("in/episodes.csv", "episode_id,child_id,service,locality,level,allocation_date,closure_date,gender\nE1,C1,YIT,North,CIN,2026-01-01,,F\n")
+        t.write("in/attendance.csv", """
+            child_id,school_urn,date,session,mark
+            C1,100,2026-01-05,AM,/
+            C1,100,2026-01-05,PM,O
+            C1,,2026-01-05,AM,/
+            C1,100,2026-02-02,AM,/
+            C1,200,2026-02-03,AM,O
+            C2,100,2026-01-31,PM,L
+
+            """)
+        let store = try Store(path: t.file("s.db"))
+        let r = try Loader(store: store, maxRejectPct: 0).load(folder: t.file("in"))
+        #expect(r.rejects.isEmpty)
+        let data = try store.dataset(threads: 2)
+        let c1 = try #require(data.attendance.first { $0.childID == "C1" })
+        #expect(c1.schools.count == 3)
+        #expect(c1.schools.map { $0.totals(from: F.d(2026, 1, 1), through: F.d(2026, 2, 28)).possible } == [1, 3, 1])
+        let all = c1.totals(from: F.d(2026, 1, 1), through: F.d(2026, 2, 28))
+        #expect(all == SessionTotals(attended: 3, authorised: 0, unauthorised: 2, notPossible: 0))
+        #expect(data.attendance.first { $0.childID == "C2" }?.schools.isEmpty == true)
+        let ctx = ReportContext(period: Month(year: 2026, month: 2), threshold: 0, breakdowns: [.total])
+        let a = AttendanceMetric.tables(data, ctx)[0]
+        let row = try #require(F.row(a, "Rolling 12 months", "all_pupils"))
+        #expect(row[0] == .int(2) && row[9] == .int(1) && row[11] == .int(0))
+        #expect(F.same(Array(row[13...]), [.int(4), .int(2), .num(50), .int(1), .num(25)]))
+        // The cohort row (C1's episode): C1's three enrolments.
+        #expect(F.same(F.row(a, "Rolling 12 months", "Total").map { Array($0[13...15]) }, [.int(3), .int(2), .num(200.0 / 3)]))
+    }
+
     /// Rule 2 on the enrolment counts: at T = 5 the one persistently absent enrolment hides with
     /// its rate (the pupils' counts are judged on their own), T = 0 shows it.
     @Test func enrolmentCountsAreSuppressedLikeTheOtherCounts() {
