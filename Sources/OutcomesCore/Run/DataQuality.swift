@@ -51,12 +51,6 @@ public enum DataQuality {
         return (row?[0] ?? 0, row?[1] ?? 0)
     }
 
-    /// The table's CSV text for `period`, every check run on `store`.
-    public static func csv(store: Store, period: Month, thresholds: [String: Double]) throws -> (text: String, failed: [String]) {
-        let f = try store.read { db in try checks.indices.map { try figures(check: $0, db: db, period: period) } }
-        return csv(figures: f, thresholds: thresholds)
-    }
-
     /// The `extract_vs_published_pp` row, written after the other checks when both figures exist:
     /// our all-pupils attendance over the academic year to date minus the council's published rate
     /// for the same year, in percentage points (numerator and denominator: our attended and possible
