@@ -24,15 +24,15 @@ enum AnnexAWorkbook {
     static func read(path: String, file: String, sheets wanted: [String]) throws -> [SheetRows] {
         let archive = try open(path: path, file: file)
         let all = try sheets(archive, file: file)
-        let shared = try part(archive, "xl/sharedStrings.xml", file: file).map(SharedStringsParser.parse) ?? []
-        let dateStyles = try part(archive, "xl/styles.xml", file: file).map(StylesParser.dateStyles) ?? []
+        let shared = try part(archive, "xl/sharedStrings.xml", file: file).map(AnnexASharedStrings.parse) ?? []
+        let dateStyles = try part(archive, "xl/styles.xml", file: file).map(AnnexAStyles.dateStyles) ?? []
         var out: [SheetRows] = []
         for w in wanted {
             guard let s = all.first(where: { AnnexAMapping.key($0.name) == AnnexAMapping.key(w) }) else { continue }
             guard let data = try part(archive, s.target, file: file) else {
                 throw ExtractError.unreadable(file: file, detail: "the workbook names sheet '\(s.name)' but holds no \(s.target); save it again from Excel")
             }
-            out.append(SheetRows(name: s.name, rows: try SheetParser.rows(data, shared: shared, dateStyles: dateStyles, file: file, sheet: s.name)))
+            out.append(SheetRows(name: s.name, rows: try AnnexASheetParser.rows(data, shared: shared, dateStyles: dateStyles, file: file, sheet: s.name)))
         }
         return out
     }
@@ -58,8 +58,8 @@ enum AnnexAWorkbook {
         guard let wb = try part(archive, "xl/workbook.xml", file: file) else {
             throw ExtractError.unreadable(file: file, detail: "no xl/workbook.xml: not an .xlsx workbook")
         }
-        let rels = try part(archive, "xl/_rels/workbook.xml.rels", file: file).map(AttributeCollector.relationships) ?? [:]
-        return AttributeCollector.sheets(wb).enumerated().map { i, s in
+        let rels = try part(archive, "xl/_rels/workbook.xml.rels", file: file).map(AnnexAWorkbookParts.relationships) ?? [:]
+        return AnnexAWorkbookParts.sheets(wb).enumerated().map { i, s in
             var target = rels[s.rid] ?? "worksheets/sheet\(i + 1).xml"
             // Targets are relative to xl/ unless written from the package root.
             target = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
@@ -69,28 +69,28 @@ enum AnnexAWorkbook {
 }
 
 /// Local element name without a namespace prefix.
-private func localName(_ n: String) -> String {
+private func annexLocalName(_ n: String) -> String {
     guard let i = n.lastIndex(of: ":") else { return n }
     return String(n[n.index(after: i)...])
 }
 
 /// Attributes of the workbook's `sheet` elements and its relationships.
-private final class AttributeCollector: NSObject, XMLParserDelegate {
+private final class AnnexAWorkbookParts: NSObject, XMLParserDelegate {
     var sheets: [(name: String, rid: String)] = []
     var rels: [String: String] = [:]
 
     static func sheets(_ data: Data) -> [(name: String, rid: String)] {
-        let c = AttributeCollector(); let p = XMLParser(data: data); p.delegate = c; _ = p.parse(); return c.sheets
+        let c = AnnexAWorkbookParts(); let p = XMLParser(data: data); p.delegate = c; _ = p.parse(); return c.sheets
     }
     static func relationships(_ data: Data) -> [String: String] {
-        let c = AttributeCollector(); let p = XMLParser(data: data); p.delegate = c; _ = p.parse(); return c.rels
+        let c = AnnexAWorkbookParts(); let p = XMLParser(data: data); p.delegate = c; _ = p.parse(); return c.rels
     }
 
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName qName: String?, attributes a: [String: String]) {
-        switch localName(elementName) {
+        switch annexLocalName(elementName) {
         case "sheet":
-            let rid = a.first { localName($0.key) == "id" && $0.key != "sheetId" }?.value ?? ""
+            let rid = a.first { annexLocalName($0.key) == "id" && $0.key != "sheetId" }?.value ?? ""
             sheets.append((a["name"] ?? "", rid))
         case "Relationship":
             if let id = a["Id"], let t = a["Target"] { rels[id] = t }
@@ -101,17 +101,17 @@ private final class AttributeCollector: NSObject, XMLParserDelegate {
 
 /// The shared strings table: each `si` is the text of its `t` elements (rich text runs joined;
 /// phonetic `rPh` runs left out).
-private final class SharedStringsParser: NSObject, XMLParserDelegate {
+private final class AnnexASharedStrings: NSObject, XMLParserDelegate {
     var strings: [String] = []
     private var current = "", inT = false, inPhonetic = false
 
     static func parse(_ data: Data) -> [String] {
-        let c = SharedStringsParser(); let p = XMLParser(data: data); p.delegate = c; _ = p.parse(); return c.strings
+        let c = AnnexASharedStrings(); let p = XMLParser(data: data); p.delegate = c; _ = p.parse(); return c.strings
     }
 
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName qName: String?, attributes a: [String: String]) {
-        switch localName(elementName) {
+        switch annexLocalName(elementName) {
         case "si": current = ""
         case "t": inT = true
         case "rPh": inPhonetic = true
@@ -122,7 +122,7 @@ private final class SharedStringsParser: NSObject, XMLParserDelegate {
         if inT && !inPhonetic { current += string }
     }
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
-        switch localName(elementName) {
+        switch annexLocalName(elementName) {
         case "si": strings.append(current)
         case "t": inT = false
         case "rPh": inPhonetic = false
@@ -132,19 +132,19 @@ private final class SharedStringsParser: NSObject, XMLParserDelegate {
 }
 
 /// Which cell styles (`cellXfs` positions) format numbers as dates.
-private final class StylesParser: NSObject, XMLParserDelegate {
+private final class AnnexAStyles: NSObject, XMLParserDelegate {
     private var custom: [Int: String] = [:]
     private var xfFormats: [Int] = []
     private var inCellXfs = false
 
     static func dateStyles(_ data: Data) -> Set<Int> {
-        let c = StylesParser(); let p = XMLParser(data: data); p.delegate = c; _ = p.parse()
+        let c = AnnexAStyles(); let p = XMLParser(data: data); p.delegate = c; _ = p.parse()
         return Set(c.xfFormats.indices.filter { c.isDate(c.xfFormats[$0]) })
     }
 
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName qName: String?, attributes a: [String: String]) {
-        switch localName(elementName) {
+        switch annexLocalName(elementName) {
         case "numFmt": if let id = a["numFmtId"].flatMap(Int.init) { custom[id] = a["formatCode"] ?? "" }
         case "cellXfs": inCellXfs = true
         case "xf" where inCellXfs: xfFormats.append(a["numFmtId"].flatMap(Int.init) ?? 0)
@@ -152,7 +152,7 @@ private final class StylesParser: NSObject, XMLParserDelegate {
         }
     }
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
-        if localName(elementName) == "cellXfs" { inCellXfs = false }
+        if annexLocalName(elementName) == "cellXfs" { inCellXfs = false }
     }
 
     /// Built-in date formats (ECMA-376 18.8.30: 14-22, 45-47; 27-36 and 50-58 are the East Asian
@@ -177,7 +177,7 @@ private final class StylesParser: NSObject, XMLParserDelegate {
 }
 
 /// A worksheet's `sheetData` as rows of cell text.
-private final class SheetParser: NSObject, XMLParserDelegate {
+private final class AnnexASheetParser: NSObject, XMLParserDelegate {
     let shared: [String]
     let dateStyles: Set<Int>
     var rows: [SheetRows.Row] = []
@@ -191,7 +191,7 @@ private final class SheetParser: NSObject, XMLParserDelegate {
     init(shared: [String], dateStyles: Set<Int>) { self.shared = shared; self.dateStyles = dateStyles }
 
     static func rows(_ data: Data, shared: [String], dateStyles: Set<Int>, file: String, sheet: String) throws -> [SheetRows.Row] {
-        let c = SheetParser(shared: shared, dateStyles: dateStyles)
+        let c = AnnexASheetParser(shared: shared, dateStyles: dateStyles)
         let p = XMLParser(data: data); p.delegate = c
         if !p.parse() || c.failure != nil {
             throw ExtractError.unreadable(file: file, detail: "sheet '\(sheet)' is damaged (\(c.failure ?? "not well-formed XML at line \(p.lineNumber)")); save the workbook again from Excel")
@@ -211,7 +211,7 @@ private final class SheetParser: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName qName: String?, attributes a: [String: String]) {
-        switch localName(elementName) {
+        switch annexLocalName(elementName) {
         case "row":
             rowNumber = a["r"].flatMap(Int.init) ?? rowNumber + 1
             cells = []
@@ -231,7 +231,7 @@ private final class SheetParser: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
-        switch localName(elementName) {
+        switch annexLocalName(elementName) {
         case "v": inV = false
         case "t": inInlineT = false
         case "c":
