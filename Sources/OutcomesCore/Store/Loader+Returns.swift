@@ -56,6 +56,17 @@ extension Loader {
         return plan
     }
 
+    /// SHA-256 of a file's bytes, hex (a return is hashed before it is read: see `returnSHA`).
+    static func sha256(path: String) throws -> String {
+        guard let fh = FileHandle(forReadingAtPath: path) else {
+            throw ExtractError.unreadable(file: (path as NSString).lastPathComponent, detail: "cannot open")
+        }
+        defer { try? fh.close() }
+        var h = SHA256()
+        while let d = try fh.read(upToCount: 4 << 20), !d.isEmpty { h.update(data: d) }
+        return hex(h.finalize())
+    }
+
     /// The identity of a return file in the load log. A 903 episodes table's rows take their
     /// gender, birth month and ethnicity from the header tables, so its identity covers theirs: a
     /// changed header table loads the episodes again.
@@ -67,7 +78,7 @@ extension Loader {
         for n in plan.ssda903Headers {
             h.update(data: Data(try sha256(path: (folder as NSString).appendingPathComponent(n)).utf8))
         }
-        return h.finalize().map { String(format: "%02x", $0) }.joined()
+        return hex(h.finalize())
     }
 
     /// Reads every 903 header table of the folder, later files replacing earlier ones per child.
@@ -109,29 +120,33 @@ extension Loader {
 
     /// Reads, checks and (when writing) stores one return file in one transaction, like an
     /// `episodes` file: rows read are the return's records, rows loaded its episodes.
-    func loadReturn(path: String, name: String, source: RecognisedReturn, sha: String,
+    func loadReturn(path: String, name: String, source: RecognisedReturn, sha: String, identity: FileIdentity?,
                     headers: () throws -> [String: SSDA903Child]?, episodes: inout Set<String>,
-                    report: inout LoadReport) throws -> FileLoadResult {
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        progress?(.fileStarted(name, kind: .episodes, bytes: size))
-        let (batch, warnings) = try readReturn(path: path, name: name, source: source, headers: headers)
-        progress?(.bytes(size))
-        report.warnings += warnings
+                    spool: RejectSpool, warnings: inout [String]) throws -> FileLoadResult {
+        progress?(.fileStarted(name, kind: .episodes, bytes: Int(identity?.size ?? 0)))
+        let (batch, w) = try readReturn(path: path, name: name, source: source, headers: headers)
+        progress?(.bytes(Int(identity?.size ?? 0)))
+        warnings += w
         var result = FileLoadResult(file: name, kind: .episodes, sha256: sha)
         result.returnSource = source
         result.rowsRead = batch.recordsRead
-        let rejects = batch.rejects
-        result.rowsRejected = rejects.count
+        for r in batch.rejects { spool.append(r) }
+        result.rowsRejected = spool.count
         let rows = batch.episodes
         result.rowsLoaded = rows.count
-        report.rejects += rejects
+        // The reject limit compares the return's records (its "rows").
+        result.linesRead = result.rowsRead; result.linesRejected = result.rowsRejected
         episodes.formUnion(rows.map(\.episodeID))
         if write, !isOverLimit(result), let store {
             let r = result
             try store.transaction { w in
                 try w.upsert(episodes: rows, file: name)
                 try afterWrite?(name)
-                try w.logFile(name: name, kind: .episodes, sha256: sha, read: r.rowsRead, loaded: r.rowsLoaded, rejected: r.rowsRejected)
+                let now = StoreWriter.now()
+                let id = try w.logFile(name: name, kind: .episodes, sha256: sha, read: r.rowsRead, loaded: r.rowsLoaded,
+                                       rejected: r.rowsRejected, loadedAt: now, identity: identity)
+                try w.insert(rejects: spool, loadID: id, sha256: sha, loadedAt: now)
+                spool.loadedAt = now
             }
         }
         return result
