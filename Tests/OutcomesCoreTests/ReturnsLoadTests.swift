@@ -44,6 +44,14 @@ import Testing
         }
     }
 
+    @Test func theStoreKeepsAWorkbookRejectsSheetAndRow() throws {
+        let t = TempDir()
+        let store = try Store(path: t.file("s.db"))
+        _ = try Loader(store: store, maxRejectPct: 100).load(folder: try sampleFolder(t))
+        let lines = try store.read { try String.fetchAll($0, sql: "SELECT CAST(line AS TEXT) FROM rejects WHERE file_name = 'annex-a.xlsx'") }
+        #expect(lines == ["List 6!6"])
+    }
+
     @Test func loadingTheSameReturnsAgainChangesNothing() throws {
         let t = TempDir()
         let dir = try sampleFolder(t)
