@@ -119,7 +119,8 @@ public enum ActivityMetric {
                 ColumnSpec(countNames[$0] + "_yoy_pct", labels[$0] + ": change on the same month a year before",
                            unit: "%", hint: "Year-on-year change")
             }
-        var table = OutputTable(name: "activity_trend", windowColumn: "month", indicators: indicators, rows: rows)
+        var table = OutputTable(name: "activity_trend", windowColumn: "month", indicators: indicators, rows: rows,
+                                breakdowns: [.total, Breakdown([.service])])
         table.unshownCounts = countNames.map { "before_" + $0 }
         return table
     }
