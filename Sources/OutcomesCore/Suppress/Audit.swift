@@ -47,8 +47,6 @@ struct AuditModel {
     var intervals = Intervals()
     var nodeOf: [Audit.Ref: Int] = [:]
     var refOf: [Audit.Ref] = []
-    /// Each node's true value (for checking that every relation holds on the data).
-    var truth: [Int] = []
     /// Nodes of hidden counts, in row order.
     var hiddenNodes: [Int] = []
     private var relationsByNode: [Int: [Int]] = [:]
@@ -76,7 +74,6 @@ struct AuditModel {
         }
         nodeOf[ref] = n
         refOf.append(ref)
-        truth.append(v)
         return n
     }
 
@@ -111,18 +108,6 @@ struct AuditModel {
     }
 
     func relationsOf(_ n: Int) -> [Int] { relationsByNode[n] ?? [] }
-
-    /// The relations the true values break (each one a wrong assumption about the data).
-    func violated() -> [Int] {
-        intervals.relations.indices.filter { i in
-            switch intervals.relations[i] {
-            case .sum(let p, let ms): return truth[p] != ms.reduce(0) { $0 + truth[$1] }
-            case .bounded(let p, let ms):
-                return truth[p] > ms.reduce(0) { $0 + truth[$1] } || ms.contains { truth[$0] > truth[p] }
-            case .atLeastSum(let w, let ps): return truth[w] < ps.reduce(0) { $0 + truth[$1] }
-            }
-        }
-    }
 
     /// The smallest non-zero shown count of a relation (ties: the first in row order).
     func smallestShown(in ri: Int) -> Int? {

@@ -47,12 +47,11 @@ public struct TableDeclaration: Sendable {
     public var counts: [Count]
     /// Rule 3: counts that add up to the base, in indicator order.
     public var rowSums: [[String]] = []
+    /// (The (b) sets of rule 4 come from the rows: every filter that has a `Total` value.)
     /// Rule 5: (part, whole) pairs.
     public var complements: [(part: String, whole: String)] = []
     /// Measures within another, for the audit only: part ≤ whole (PRECISE.md 41).
     public var within: [(part: String, whole: String)] = []
-    /// The table's own filters that have a `Total` value: the (b) sets of rule 4.
-    public var totalFilters: [String] = []
     /// Rule 6: a row whose count of children is 1 to T shows `c` everywhere.
     public var fewChildren: String?
     /// A dependent computed from a count of the row `lagMonths` earlier in the same block (the
@@ -84,14 +83,12 @@ extension TableDeclaration {
         ])
         dt.rowSums = [["n_improved", "n_no_change", "n_declined"]]
         dt.within = [("n_children", "n")]
-        dt.totalFilters = ["domain"]
         dt.fewChildren = "n_children"
         out[dt.table] = dt
 
         var bands = TableDeclaration(table: "distance_travelled_bands", base: nil, counts: [
             .init("n", dependents: ["pct_of_baseline_band"]),
         ])
-        bands.totalFilters = ["domain"]
         out[bands.table] = bands
 
         let pupils = TableDeclaration.Additivity.children
@@ -139,7 +136,6 @@ extension TableDeclaration {
             .init("n_neutral"), .init("n_negative"),
         ])
         fb.rowSums = [["n_positive", "n_neutral", "n_negative"]]
-        fb.totalFilters = ["respondent"]
         fb.previousWindow = true
         out[fb.table] = fb
 
