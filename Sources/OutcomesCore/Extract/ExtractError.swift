@@ -13,6 +13,11 @@ public enum ExtractError: LocalizedError, Equatable, Sendable {
     case missingColumn(file: String, column: String)
     /// The file has no header row at all.
     case noHeader(file: String)
+    /// A quoted field opened on `line` is still open at the end of the file (PRECISE.md 29).
+    case unclosedQuote(file: String, line: Int)
+    /// Two header columns have the same name after trimming and case-folding (PRECISE.md 30);
+    /// positions count from 1.
+    case duplicateColumn(file: String, column: String, first: Int, second: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -26,6 +31,10 @@ public enum ExtractError: LocalizedError, Equatable, Sendable {
             return "\(f): required column '\(c)' is missing from the header (line 1). Nothing from this file was loaded; add the column and export again."
         case let .noHeader(f):
             return "\(f): the file is empty (no header row). Export the extract again."
+        case let .unclosedQuote(f, l):
+            return "\(f): line \(l): a quoted field opened here is never closed, so the rest of the file would be read as one value. Nothing from this file was loaded; find the stray \" on line \(l) (a value that starts with a quote), remove it or close it, and export again."
+        case let .duplicateColumn(f, c, a, b):
+            return "\(f): line 1: the header names column '\(c)' twice (columns \(a) and \(b)). Nothing from this file was loaded; rename or remove one of them and export again."
         }
     }
 }
