@@ -18,10 +18,13 @@ let package = Package(
     targets: [
         // zlib from the system: a tiny C shim because Swift cannot import inflateInit2 (a macro).
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
+        // libxlsxwriter from the system (libxlsxwriter-dev) for outcomes.xlsx.
+        .target(name: "CXlsxWriter", linkerSettings: [.linkedLibrary("xlsxwriter")]),
         .target(
             name: "OutcomesCore",
             dependencies: [
                 "CZlib",
+                "CXlsxWriter",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

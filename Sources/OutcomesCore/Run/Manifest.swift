@@ -15,6 +15,8 @@ public struct Manifest: Codable, Sendable {
         public var file: String
         public var rows: Int
         public var sha256: String
+        /// `publishable` or `restricted` (OUTPUTS.md "Publishable and restricted").
+        public var access: String
     }
     public var tool = "outcomes"
     public var version = OutcomesVersion.string
@@ -35,7 +37,16 @@ public struct Manifest: Codable, Sendable {
             Input(file: $0.file, kind: $0.kind.rawValue, sha256: $0.sha256, rows_read: $0.rowsRead,
                   rows_loaded: $0.rowsLoaded, rows_rejected: $0.rowsRejected, unchanged: $0.unchanged)
         }
-        self.outputs = outputs.map { Output(file: $0.name, rows: $0.rows, sha256: $0.sha256) }
+        self.outputs = outputs.map { Output(file: $0.name, rows: $0.rows, sha256: $0.sha256, access: Self.access($0.name)) }
+    }
+
+    /// Whether a file of the period folder may be published: the suppressed tables, their meta
+    /// files, the summary page and the workbook may; the rejects, the data-quality checks and the
+    /// analysts' queries (which can list episodes) may not (OUTPUTS.md "Publishable and restricted").
+    public static func access(_ file: String) -> String {
+        let restricted = file.hasPrefix("restricted/") || file.hasPrefix("queries/")
+            || file == "rejects.csv" || file == "data_quality.csv"
+        return restricted ? "restricted" : "publishable"
     }
 
     public func json() throws -> String {

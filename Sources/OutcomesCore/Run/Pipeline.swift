@@ -15,6 +15,8 @@ public struct RunOptions: Sendable {
     public var config = OutcomesConfig()
     public var threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
     public var summary = true
+    /// Write `outcomes.xlsx` (off with `--no-workbook`).
+    public var workbook = true
     /// The day of the run (for the default period); a parameter so tests can fix it.
     public var today: Day = Days.today()
     /// Command-line words, for the manifest.
@@ -199,6 +201,7 @@ public final class Pipeline {
             if options.summary {
                 try folder.write("summary.html", text: SummaryPage.html(tables: tables, period: period, load: load))
             }
+            if options.workbook { try writeWorkbook(folder, period: period, load: load) }
             let manifest = Manifest(command: command, period: period, options: manifestOptions(period),
                                     started: started, finished: Date(), inputs: load.files, outputs: folder.written)
             try folder.write("manifest.json", text: try manifest.json(), rows: 0)

@@ -121,6 +121,11 @@ struct SeriesStyle: Sendable {
 enum SVG {
     static func n(_ v: Double) -> String { NumberFormat.rounded(v, dp: 1) }
 
+    /// A figure as the page shows it (thousands separated) as a number; nil for a symbol.
+    static func num(_ s: String) -> Double? {
+        s.contains(",") ? Double(s.replacingOccurrences(of: ",", with: "")) : Double(s)
+    }
+
     static func text(_ s: String, x: Double, y: Double, anchor: String = "start", cls: String = "") -> String {
         "<text x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"\(anchor)\"\(cls.isEmpty ? "" : " class=\"\(cls)\"")>\(HTMLText.esc(s))</text>"
     }

@@ -49,8 +49,8 @@ extension SummaryContext {
     /// Episodes open at the month's end, against the end of the previous month.
     func episodesOpen() -> Headline {
         let t = tables["activity_trend"]
-        let now = t.text(t.row(window: period.text), "open_at_month_end")
-        let before = t.text(t.row(window: period.adding(-1).text), "open_at_month_end")
+        let now = t.shown(t.row(window: period.text), "open_at_month_end")
+        let before = t.shown(t.row(window: period.adding(-1).text), "open_at_month_end")
         let prev = Self.monthName(period.adding(-1))
         return Headline(title: "Episodes open", value: fig(now),
                         detail: "at the end of \(Self.monthName(period))",
@@ -64,8 +64,8 @@ extension SummaryContext {
         var lines: [String] = []
         for r in rows {
             let who = HTMLText.esc(HTMLText.words(t.filter(r, "rated_by")))
-            lines.append("\(who): mean change <b>\(fig(t.text(r, "mean_change")))</b>, "
-                         + "<b>\(fig(t.text(r, "pct_improved"), "%"))</b> improved")
+            lines.append("\(who): mean change <b>\(fig(t.shown(r, "mean_change")))</b>, "
+                         + "<b>\(fig(t.shown(r, "pct_improved"), "%"))</b> improved")
         }
         return Headline(title: "Distance travelled (all domains)",
                         value: lines.isEmpty ? fig("x") : lines.joined(separator: "<br>"),
@@ -83,10 +83,10 @@ extension SummaryContext {
 
     private func attendanceLike(column: String, title: String) -> Headline {
         let a = tables["attendance"], tr = tables["attendance_trend"]
-        let cohort = a.text(a.row(window: Self.rolling), column)
-        let all = a.text(a.row(window: Self.rolling, breakdown: "all_pupils"), column)
-        let now = tr.text(tr.row(window: period.text), column)
-        let before = tr.text(tr.row(window: period.adding(-1).text), column)
+        let cohort = a.shown(a.row(window: Self.rolling), column)
+        let all = a.shown(a.row(window: Self.rolling, breakdown: "all_pupils"), column)
+        let now = tr.shown(tr.row(window: period.text), column)
+        let before = tr.shown(tr.row(window: period.adding(-1).text), column)
         let cmp = "In \(Self.monthName(period)) alone: \(fig(now, "%")); "
             + change(now, before, dp: 1, unit: " pp", against: Self.monthName(period.adding(-1)))
         return Headline(title: title, value: fig(cohort, "%"),
@@ -111,7 +111,7 @@ extension SummaryContext {
         let cmp = ch.isEmpty ? "No question has a previous 12 months to compare with."
             : "Against the previous 12 months: \(up) of \(rows.count) questions up, \(down) down."
         return Headline(title: "Feedback % positive",
-                        value: "\(fig(t.text(lo.0, "pct_positive"), "%")) to \(fig(t.text(hi.0, "pct_positive"), "%"))",
+                        value: "\(fig(t.shown(lo.0, "pct_positive"), "%")) to \(fig(t.shown(hi.0, "pct_positive"), "%"))",
                         detail: "lowest: \(name(lo.0)); highest: \(name(hi.0)); 12 months", comparison: cmp)
     }
 
@@ -119,8 +119,8 @@ extension SummaryContext {
     func firstContact() -> Headline {
         let t = tables["timeliness"]
         let r = t.row(window: Self.rolling, filters: ["measure": "first_contact_5wd"])
-        return Headline(title: "First contact within 5 working days", value: fig(t.text(r, "pct_met"), "%"),
-                        detail: "\(fig(t.text(r, "n_met"))) of \(fig(t.text(r, "n_eligible"))) episodes, 12 months",
+        return Headline(title: "First contact within 5 working days", value: fig(t.shown(r, "pct_met"), "%"),
+                        detail: "\(fig(t.shown(r, "n_met"))) of \(fig(t.shown(r, "n_eligible"))) episodes, 12 months",
                         comparison: Self.noComparison)
     }
 

@@ -12,16 +12,16 @@ extension SummaryContext {
             let pairs = rows.map { r -> SummaryCharts.Pair in
                 let d = t.filter(r, "domain")
                 return SummaryCharts.Pair(label: d == "Total" ? "All domains" : HTMLText.words(d),
-                                          note: "n = " + t.text(r, "n"), start: t.text(r, "mean_baseline"),
-                                          end: t.text(r, "mean_latest"), bold: d == "Total")
+                                          note: "n = " + t.shown(r, "n"), start: t.shown(r, "mean_baseline"),
+                                          end: t.shown(r, "mean_latest"), bold: d == "Total")
             }
             let chart = SummaryCharts.dumbbell(rows: pairs, domain: 1...10, ticks: (1...10).map(Double.init),
                                                xLabel: "Mean score (1 = most worried, 10 = no worries)", width: 520)
             let table = DataTable(
                 headers: ["Domain", "Episodes", "Baseline mean", "Latest mean", "Mean change", "% improved"],
                 rows: zip(rows, pairs).map { r, p in
-                    [p.label, t.text(r, "n"), t.text(r, "mean_baseline"), t.text(r, "mean_latest"),
-                     t.text(r, "mean_change"), t.text(r, "pct_improved")]
+                    [p.label, t.shown(r, "n"), t.shown(r, "mean_baseline"), t.shown(r, "mean_latest"),
+                     t.shown(r, "mean_change"), t.shown(r, "pct_improved")]
                 })
             let who = HTMLText.words(rater)
             figs.append(SummaryFigure(
@@ -49,7 +49,7 @@ extension SummaryContext {
             months.map { m in
                 let r = level.map { t.row(window: m.text, breakdown: "level", cohort: [.level: $0]) }
                     ?? t.row(window: m.text, breakdown: "all_pupils")
-                return t.text(r, column)
+                return t.shown(r, column)
             }
         }
         // One small panel per group (all children we work with, then each level), each with the
@@ -57,7 +57,7 @@ extension SummaryContext {
         let groups: [(name: String, level: String?)] = [("All children we work with", "Total")]
             + levels.map { ("Level " + $0, $0) }
         func groupTexts(_ column: String, _ level: String?) -> [String] {
-            level == "Total" ? months.map { t.text(t.row(window: $0.text), column) } : texts(column, level: level)
+            level == "Total" ? months.map { t.shown(t.row(window: $0.text), column) } : texts(column, level: level)
         }
         var figs: [SummaryFigure] = []
         for (id, column, title, yLabel) in [
@@ -66,7 +66,7 @@ extension SummaryContext {
         ] {
             let all = texts(column, level: nil)
             let perGroup = groups.map { groupTexts(column, $0.level) }
-            let values = (perGroup.flatMap { $0 } + all).compactMap(Double.init)
+            let values = (perGroup.flatMap { $0 } + all).compactMap(SVG.num)
             let domain = column == "attendance_pct" ? SVG.domain(values, clamp: 0...100)
                 : 0...SVG.domain(values + [0], clamp: 0...100).upperBound
             let cols = 2, panelW = 250
@@ -86,7 +86,7 @@ extension SummaryContext {
             let table = DataTable(headers: headers, rows: months.enumerated().map { i, m in
                 [Self.monthName(m)] + perGroup.map { $0[i] } + [all[i]]
             })
-            let missing = months.indices.filter { i in perGroup.allSatisfy { Double($0[i]) == nil } && Double(all[i]) == nil }
+            let missing = months.indices.filter { i in perGroup.allSatisfy { SVG.num($0[i]) == nil } && SVG.num(all[i]) == nil }
             var note = "Each panel: one group (solid line) against all pupils (dashed), on the same scale; months J F M … are "
                 + "\(rollingSpan). Boxes under an axis mark months whose figure is not shown; they are never zero."
             if !missing.isEmpty {
@@ -111,10 +111,10 @@ extension SummaryContext {
         let pairs = rows.map { r -> SummaryCharts.Pair in
             let lvl = r.cohort[CohortColumn.level.rawValue]
             return SummaryCharts.Pair(label: r.breakdown == "Total" ? "All closed episodes" : "Level " + lvl,
-                                      note: "n = " + t.text(r, "n_episodes"), start: t.text(r, "mean_before_pct"),
-                                      end: t.text(r, "mean_during_pct"), bold: r.breakdown == "Total")
+                                      note: "n = " + t.shown(r, "n_episodes"), start: t.shown(r, "mean_before_pct"),
+                                      end: t.shown(r, "mean_during_pct"), bold: r.breakdown == "Total")
         }
-        let values = pairs.flatMap { [Double($0.start), Double($0.end)].compactMap { $0 } }
+        let values = pairs.flatMap { [SVG.num($0.start), SVG.num($0.end)].compactMap { $0 } }
         let domain = SVG.domain(values, clamp: 0...100)
         let chart = SummaryCharts.dumbbell(rows: pairs, domain: domain,
                                            ticks: SVG.ticks(domain.lowerBound, domain.upperBound),
@@ -122,8 +122,8 @@ extension SummaryContext {
         let table = DataTable(
             headers: ["Group", "Episodes", "Before %", "During %", "Change (pp)", "% improved"],
             rows: zip(rows, pairs).map { r, p in
-                [p.label, t.text(r, "n_episodes"), t.text(r, "mean_before_pct"), t.text(r, "mean_during_pct"),
-                 t.text(r, "mean_change_pp"), t.text(r, "pct_improved")]
+                [p.label, t.shown(r, "n_episodes"), t.shown(r, "mean_before_pct"), t.shown(r, "mean_during_pct"),
+                 t.shown(r, "mean_change_pp"), t.shown(r, "pct_improved")]
             })
         return SummaryFigure(
             id: "att-impact", title: "Attendance before and during the work",

@@ -10,9 +10,9 @@ extension SummaryContext {
             HTMLText.words(t.filter(r, "instrument")) + ": " + HTMLText.words(t.filter(r, "question")).lowercased()
         }
         let bars = rows.map { r in
-            SummaryCharts.Bar(label: label(r), value: t.text(r, "pct_positive"), low: t.text(r, "ci95_low"),
-                              high: t.text(r, "ci95_high"), previous: t.text(r, "prev_pct_positive"),
-                              note: "n = " + t.text(r, "n_responses"))
+            SummaryCharts.Bar(label: label(r), value: t.shown(r, "pct_positive"), low: t.shown(r, "ci95_low"),
+                              high: t.shown(r, "ci95_high"), previous: t.shown(r, "prev_pct_positive"),
+                              note: "n = " + t.shown(r, "n_responses"))
         }
         // The figures sit close together (often within 10 points), so the scale is zoomed to them;
         // on 0 to 100 the intervals and the previous period collapse into one blot. The note says so.
@@ -22,8 +22,8 @@ extension SummaryContext {
         let table = DataTable(
             headers: ["Question", "Responses", "% positive", "95% low", "95% high", "Previous 12 months %", "Change (pp)"],
             rows: rows.map { r in
-                [label(r), t.text(r, "n_responses"), t.text(r, "pct_positive"), t.text(r, "ci95_low"),
-                 t.text(r, "ci95_high"), t.text(r, "prev_pct_positive"), t.text(r, "change_pp")]
+                [label(r), t.shown(r, "n_responses"), t.shown(r, "pct_positive"), t.shown(r, "ci95_low"),
+                 t.shown(r, "ci95_high"), t.shown(r, "prev_pct_positive"), t.shown(r, "change_pp")]
             })
         return SummaryFigure(
             id: "fb", title: "Feedback: % positive by question",
@@ -53,10 +53,10 @@ extension SummaryContext {
         func label(_ r: OutputRow) -> String {
             let m = t.filter(r, "measure"); return Self.measureNames[m] ?? HTMLText.words(m)
         }
-        let bars = rows.map { SummaryCharts.Bar(label: label($0), value: t.text($0, "pct_met"), note: "n = " + t.text($0, "n_eligible")) }
+        let bars = rows.map { SummaryCharts.Bar(label: label($0), value: t.shown($0, "pct_met"), note: "n = " + t.shown($0, "n_eligible")) }
         let chart = SummaryCharts.bars(rows: bars, xLabel: "% of eligible episodes", width: 720, labelWidth: 250)
         let table = DataTable(headers: ["Measure", "Eligible episodes", "Met", "% met"],
-                              rows: rows.map { [label($0), t.text($0, "n_eligible"), t.text($0, "n_met"), t.text($0, "pct_met")] })
+                              rows: rows.map { [label($0), t.shown($0, "n_eligible"), t.shown($0, "n_met"), t.shown($0, "pct_met")] })
         return SummaryFigure(
             id: "tl", title: "Timeliness against the practice standards",
             summary: "Bar chart: the percentage of eligible episodes meeting each practice standard in the 12 months to "
@@ -73,14 +73,14 @@ extension SummaryContext {
         var figs: [SummaryFigure] = []
         for (column, name) in [("referrals", "Referrals"), ("allocations", "Allocations"), ("closures", "Closures"),
                                ("open_at_month_end", "Episodes open at month end")] {
-            let now = months.map { t.text(t.row(window: $0.text), column) }
-            let before = months.map { t.text(t.row(window: $0.adding(-12).text), column) }
-            let yoy = months.map { t.text(t.row(window: $0.text), column + "_yoy_pct") }
+            let now = months.map { t.shown(t.row(window: $0.text), column) }
+            let before = months.map { t.shown(t.row(window: $0.adding(-12).text), column) }
+            let yoy = months.map { t.shown(t.row(window: $0.text), column + "_yoy_pct") }
             let series = [
                 SummaryCharts.Series(name: "12 months to \(Self.monthName(period))", style: .at(0), texts: now),
                 SummaryCharts.Series(name: "Same month a year before", style: .comparison, texts: before),
             ]
-            let values = (now + before).compactMap(Double.init)
+            let values = (now + before).compactMap(SVG.num)
             let domain = 0...SVG.domain(values + [0], clamp: 0...1e12).upperBound
             let chart = SummaryCharts.line(categories: months.map(Self.shortName), series: series,
                                            yLabel: "Episodes", xLabel: "Month (\(rollingSpan))", domain: domain)
