@@ -27,7 +27,27 @@ enum SummaryFixtures {
     static func all(period: Month = period) -> [OutputTable] {
         var r = Rand(s: 0x9E37_79B9_7F4A_7C15)
         return [distance(&r), attendance(&r), impact(&r), trend(&r, period), feedback(&r), timeliness(&r),
-                activity(&r, period)]
+                activity(&r, period), benchmarks()]
+    }
+
+    /// `attendance_benchmarks` as METRICS.md 6 lays it out: our rows, then the published ones.
+    static func benchmarks() -> OutputTable {
+        let ind = ["attendance_pct", "authorised_absence_pct", "unauthorised_absence_pct", "overall_absence_pct",
+                   "persistent_absence_pct", "gap_to_england_pp", "n_neighbours_found"].map { ColumnSpec($0, $0, unit: $0.hasSuffix("_pp") ? "pp" : ($0.hasPrefix("n_") ? "" : "%")) }
+        func row(_ g: String, _ src: String, _ v: [Cell]) -> OutputRow {
+            OutputRow(window: "", breakdown: "Total", cohort: cohort(), filters: [g, src], cells: v)
+        }
+        let rows = [
+            row("Children we work with", "extracts", [.num(86.43), .num(8.1), .num(5.47), .num(13.57), .num(38.25), .num(-6.35), .z]),
+            row("CIN", "extracts", [.num(84.96), .num(9), .num(6.04), .num(15.04), .num(41.2), .num(-7.82), .z]),
+            row("CP", "extracts", [.c, .c, .c, .c, .c, .c, .z]),
+            row("All pupils in the extracts", "extracts", [.num(93.05), .num(4.5), .num(2.45), .num(6.95), .num(17.15), .num(0.27), .z]),
+            row("Devon (published)", "published 202526", [.num(92.9), .num(4.6), .num(2.5), .num(7.1), .num(17.6), .num(0.12), .z]),
+            row("South West (published)", "published 202526", [.num(92.7), .num(4.8), .num(2.5), .num(7.3), .num(18.4), .num(-0.08), .z]),
+            row("England (published)", "published 202526", [.num(92.78), .num(4.6), .num(2.6), .num(7.2), .num(17.9), .z, .z]),
+        ]
+        return OutputTable(name: "attendance_benchmarks", windowColumn: "", filters: specs(["group", "source"]),
+                           indicators: ind, rows: rows)
     }
 
     static func distance(_ r: inout Rand) -> OutputTable {

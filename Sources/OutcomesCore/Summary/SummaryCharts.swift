@@ -101,7 +101,7 @@ enum SummaryCharts {
     /// with the row's note (the number of episodes) on the right.
     static func dumbbell(rows: [Pair], domain: ClosedRange<Double>, ticks: [Double], xLabel: String,
                          width: Int = 480, labelWidth: Double = 150) -> (svg: String, height: Int) {
-        let left = labelWidth, right = 70.0, top = 10.0, rowH = 24.0
+        let left = labelWidth, right = 70.0, top = 10.0, rowH = 20.0
         let height = Int(top + rowH * Double(rows.count) + 44)
         let pw = Double(width) - left - right, ph = rowH * Double(rows.count)
         func x(_ v: Double) -> Double { left + pw * (v - domain.lowerBound) / (domain.upperBound - domain.lowerBound) }
@@ -132,7 +132,7 @@ enum SummaryCharts {
 
     /// Horizontal bars from 0 to 100 with the value printed at the bar's end.
     static func bars(rows: [Bar], xLabel: String, width: Int = 720, labelWidth: Double = 230) -> (svg: String, height: Int) {
-        let left = labelWidth, right = 60.0, top = 10.0, rowH = 26.0
+        let left = labelWidth, right = 60.0, top = 10.0, rowH = 22.0
         let height = Int(top + rowH * Double(rows.count) + 44)
         let pw = Double(width) - left - right, ph = rowH * Double(rows.count)
         func x(_ v: Double) -> Double { left + pw * v / 100 }
@@ -154,7 +154,7 @@ enum SummaryCharts {
     /// Points with a 95% interval (whiskers) and the previous period as a hollow circle.
     static func intervals(rows: [Bar], xLabel: String, domain: ClosedRange<Double>, width: Int = 720,
                           labelWidth: Double = 260) -> (svg: String, height: Int) {
-        let left = labelWidth, right = 56.0, top = 10.0, rowH = 26.0
+        let left = labelWidth, right = 56.0, top = 10.0, rowH = 18.0
         let height = Int(top + rowH * Double(rows.count) + 44)
         let pw = Double(width) - left - right, ph = rowH * Double(rows.count)
         func x(_ v: Double) -> Double { left + pw * (v - domain.lowerBound) / (domain.upperBound - domain.lowerBound) }

@@ -17,6 +17,9 @@ struct SummaryFigure {
     var note: String? = nil
     /// Full-width figures span both columns of the grid.
     var wide = false
+    /// Month-by-month tables are long: on paper they give way to a line naming the CSV file, so
+    /// the pack prints on four pages (issue 15); on screen the table is always there.
+    var printedTable: String? = nil
 
     func html() -> String {
         var s = "<figure class=\"chart\(wide ? " wide" : "")\" id=\"\(id)\" aria-labelledby=\"\(id)-cap\">\n"
@@ -35,7 +38,12 @@ struct SummaryFigure {
         s += "<desc id=\"\(id)-d\">\(HTMLText.esc(summary))</desc>\n\(drawing)</svg>\n"
         if let note { s += "<p class=\"note\">\(HTMLText.esc(note))</p>\n" }
         s += "</div>\n"
-        s += table.html(label: "Data for: " + title)
+        if let csv = printedTable {
+            s += "<p class=\"note print-only\">The month-by-month figures are in the table under this chart on screen and in \(HTMLText.esc(csv)).</p>\n"
+            s += "<div class=\"screen-only\">" + table.html(label: "Data for: " + title) + "</div>\n"
+        } else {
+            s += table.html(label: "Data for: " + title)
+        }
         s += "</figure>\n"
         return s
     }
@@ -45,9 +53,17 @@ struct SummaryFigure {
 struct DataTable {
     var headers: [String]
     var rows: [[String]]
+    /// Optional column groups above the headers: a title and how many columns it spans.
+    var groups: [(String, Int)] = []
+
+    init(headers: [String], rows: [[String]]) { self.headers = headers; self.rows = rows }
 
     func html(label: String) -> String {
-        var s = "<table class=\"data\" aria-label=\"\(HTMLText.esc(label))\"><thead><tr>"
+        var s = "<table class=\"data\" aria-label=\"\(HTMLText.esc(label))\"><thead>"
+        if !groups.isEmpty {
+            s += "<tr>" + groups.map { "<th scope=\"colgroup\" colspan=\"\($0.1)\">\(HTMLText.esc($0.0))</th>" }.joined() + "</tr>"
+        }
+        s += "<tr>"
         for h in headers { s += "<th scope=\"col\">\(HTMLText.esc(h))</th>" }
         s += "</tr></thead><tbody>\n"
         for r in rows {
