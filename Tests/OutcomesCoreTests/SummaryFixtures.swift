@@ -8,9 +8,12 @@ enum SummaryFixtures {
     static let domains = ["education", "family_relationships", "health", "housing", "substance_use"]
 
     static func specs(_ names: [String]) -> [ColumnSpec] { names.map { ColumnSpec($0, $0) } }
-    static func cohort(level: String? = nil) -> [String] {
+    static let localities = ["East", "Exeter", "North", "Unknown"]
+
+    static func cohort(level: String? = nil, locality: String? = nil) -> [String] {
         var c = CohortAttributes.totals
         if let level { c[CohortColumn.level.rawValue] = level }
+        if let locality { c[CohortColumn.locality.rawValue] = locality }
         return c
     }
 
@@ -71,6 +74,22 @@ enum SummaryFixtures {
                 }
             }
         }
+        // Locality rows (domain Total): fixed figures; Unknown families suppressed.
+        for w in ["Reporting month", "Rolling 12 months"] {
+            for (k, l) in localities.enumerated() {
+                for (j, rater) in ["family", "practitioner"].enumerated() {
+                    if l == "Unknown" && rater == "family" {
+                        rows.append(OutputRow(window: w, breakdown: "locality", cohort: cohort(locality: l), filters: ["Total", rater],
+                                              cells: Array(repeating: .c, count: ind.count))); continue
+                    }
+                    let n = 1200 + 150 * k + 40 * j, imp = 600 + 37 * k + 11 * j
+                    rows.append(OutputRow(window: w, breakdown: "locality", cohort: cohort(locality: l), filters: ["Total", rater], cells: [
+                        .int(n), .int(n / 3), .num(4.125), .num(5.875), .num(1.75), .num(1), .num(1.8), .num(1.5), .num(2),
+                        .int(imp), .int(n - imp - 100), .int(100), .num(Double(imp) * 100 / Double(n)),
+                        .num(Double(n - imp - 100) * 100 / Double(n)), .num(100 * 100 / Double(n))]))
+                }
+            }
+        }
         return OutputTable(name: "distance_travelled", filters: specs(["domain", "rated_by"]), indicators: ind, rows: rows)
     }
 
@@ -87,6 +106,11 @@ enum SummaryFixtures {
         var rows: [OutputRow] = []
         for w in ["Reporting month", "Rolling 12 months"] {
             rows.append(row(w, "Total", cohort(), att: 86.43, pa: 38.25))
+            for (k, l) in localities.enumerated() where l != "Unknown" {
+                rows.append(row(w, "locality", cohort(locality: l), att: [84.25, 91.04, 79.96][k], pa: 30))
+            }
+            rows.append(OutputRow(window: w, breakdown: "locality", cohort: cohort(locality: "Unknown"),
+                                  cells: Array(repeating: .c, count: ind.count)))
             for l in levels { rows.append(row(w, "level", cohort(level: l), att: 80 + r.next() * 10, pa: 25 + r.next() * 20)) }
             rows.append(row(w, "all_pupils", cohort(), att: 93.05, pa: 17.15))
         }
@@ -132,8 +156,10 @@ enum SummaryFixtures {
     }
 
     static func feedback(_ r: inout Rand) -> OutputTable {
-        let ind = specs(["n_responses", "n_positive", "n_neutral", "n_negative", "pct_positive", "ci95_low", "ci95_high",
-                         "prev_n_responses", "prev_pct_positive", "change_pp"])
+        // The intervals are percentages (unit %) at 2 dp in the CSV; the page shows them at 1.
+        let ind = specs(["n_responses", "n_positive", "n_neutral", "n_negative", "pct_positive"])
+            + ["ci95_low", "ci95_high"].map { ColumnSpec($0, $0, unit: "%") }
+            + specs(["prev_n_responses", "prev_pct_positive", "change_pp"])
         var rows: [OutputRow] = []
         let qs = [("closure_survey", "kept_informed"), ("closure_survey", "made_difference"), ("closure_survey", "respected"),
                   ("follow_up", "agree_outcome"), ("app", "supported"), ("feedback_form", "respected")]
@@ -168,6 +194,15 @@ enum SummaryFixtures {
                 let n = r.int(100...900), met = Int(Double(n) * (m.hasPrefix("open") ? 0.1 + r.next() * 0.2 : 0.6 + r.next() * 0.35))
                 rows.append(OutputRow(window: w, breakdown: "Total", cohort: cohort(), filters: [m],
                                       cells: [.int(n), .int(met), .num(Double(met) * 100 / Double(n))]))
+            }
+        }
+        for w in ["Reporting month", "Rolling 12 months"] {
+            for (k, l) in localities.enumerated() {
+                for (j, m) in ["assessment_45d", "first_contact_5wd"].enumerated() {
+                    let n = 90 + 20 * k + j, met = 50 + 13 * k + 7 * j
+                    rows.append(OutputRow(window: w, breakdown: "locality", cohort: cohort(locality: l), filters: [m],
+                                          cells: [.int(n), .int(met), .num(Double(met) * 100 / Double(n))]))
+                }
             }
         }
         return OutputTable(name: "timeliness", filters: specs(["measure"]), indicators: ind, rows: rows)

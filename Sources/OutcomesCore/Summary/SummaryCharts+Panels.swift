@@ -20,7 +20,7 @@ extension SummaryCharts {
     /// edge, never a dot at zero.
     static func dotPanels(rows: [String], panels: [DotPanel], labelWidth: Double = 92,
                           panelWidth: Double = 212) -> (svg: String, width: Int, height: Int) {
-        let top = 30.0, rowH = 20.0, gap = 18.0
+        let top = 40.0, rowH = 20.0, gap = 34.0
         let ph = rowH * Double(rows.count)
         let width = Int(labelWidth + panelWidth * Double(panels.count))
         let height = Int(top + ph + 30)
@@ -39,12 +39,11 @@ extension SummaryCharts {
                 s += SVG.text(NumberFormat.rounded(t, dp: t == t.rounded() ? 0 : 1), x: x(t), y: top + ph + 14, anchor: "middle", cls: "tl")
             }
             s += SVG.line(left, top + ph, left + pw, top + ph, cls: "axis")
-            if d.lowerBound > 0 {
-                s += SVG.text("axis from \(NumberFormat.rounded(d.lowerBound, dp: 0)), not 0", x: left, y: top + ph + 27, cls: "tl")
-            }
+            s += SVG.text(d.lowerBound > 0 ? "% (axis from \(NumberFormat.rounded(d.lowerBound, dp: 0)), not 0)" : "%",
+                          x: left + pw / 2, y: top + ph + 27, anchor: "middle", cls: "al")
             if let v = SVG.num(p.reference) {
                 s += SVG.line(x(v), top - 6, x(v), top + ph, extra: " stroke=\"#000\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"")
-                s += SVG.text("all " + p.reference, x: min(x(v) + 3, left + pw - 30), y: top - 8, cls: "tl")
+                s += SVG.text("all " + p.reference, x: min(max(x(v), left + 20), left + pw - 20), y: top - 9, anchor: "middle", cls: "tl")
             }
             for (i, _) in rows.enumerated() {
                 let yy = top + rowH * (Double(i) + 0.5)

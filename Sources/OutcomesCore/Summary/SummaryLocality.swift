@@ -64,13 +64,13 @@ extension SummaryContext {
         let m = Self.localityMeasures
         func texts(_ i: Int) -> [String] { names.map { localityText(m[i], $0) } }
         func zoomed(_ values: [[String]]) -> ClosedRange<Double> {
-            SVG.domain(values.flatMap { $0 }.compactMap(SVG.num), clamp: 0...100, minSpan: 20)
+            SVG.domain(values.flatMap { $0 }.compactMap(SVG.num), clamp: 0...100, minSpan: 10)
         }
         let att = texts(1), fam = texts(3), pra = texts(4), fc = texts(6)
         let panels = [
             SummaryCharts.DotPanel(title: "Attendance %", series: [(.current, att)],
                                    reference: localityText(m[1], nil), domain: zoomed([att, [localityText(m[1], nil)]])),
-            SummaryCharts.DotPanel(title: "Scores improved %", series: [(.current, fam), (.latest, pra)],
+            SummaryCharts.DotPanel(title: "Scores improved %", series: [(.current, fam), (.previous, pra)],
                                    reference: localityText(m[3], nil), domain: zoomed([fam, pra, [localityText(m[3], nil)]])),
             SummaryCharts.DotPanel(title: "First contact in 5 working days %", series: [(.current, fc)],
                                    reference: localityText(m[6], nil), domain: zoomed([fc, [localityText(m[6], nil)]])),
@@ -80,7 +80,7 @@ extension SummaryContext {
                               rows: [["All localities"] + m.map { localityText($0, nil) }]
                                   + names.map { l in [l] + m.map { localityText($0, l) } })
         let notZero = panels.filter { $0.domain.lowerBound > 0 }.map { "\($0.title.dropLast(2).lowercased()) from \(NumberFormat.rounded($0.domain.lowerBound, dp: 0))%" }
-        var note = "Ranked by attendance, highest first. In each panel the dashed line is all localities; attendance is % of sessions, scores improved % of episode-domains (a circle the families' rating, a diamond the practitioners'), first contact % of eligible episodes. Higher is better in all three."
+        var note = "Ranked by attendance, highest first. In each panel the dashed line is all localities; attendance is % of sessions, scores improved % of episode-domains (a filled circle the families' rating, a ring the practitioners'), first contact % of eligible episodes. Higher is better in all three."
         if !notZero.isEmpty { note += " Axis does not start at 0: " + notZero.joined(separator: ", ") + "." }
         return SummaryFigure(
             id: "loc", title: "Attendance, distance travelled and timeliness by locality",
@@ -89,7 +89,7 @@ extension SummaryContext {
                 + "of episodes with first contact within 5 working days, over the 12 months to \(Self.monthName(period)), each with "
                 + "all localities as a dashed line. The table below gives the figures.",
             drawing: chart.svg, width: chart.width, height: chart.height,
-            legend: [("Locality (families, in the middle panel)", .current), ("Practitioners", .latest), ("All localities", .reference)],
+            legend: [("Locality (families, in the middle panel)", .current), ("Practitioners (middle panel)", .previous), ("All localities", .reference)],
             table: table, note: note, wide: true)
     }
 }
