@@ -10,8 +10,6 @@ public enum Cell: Equatable, Sendable {
     case z
     /// `x`: not available.
     case x
-
-    public var isSuppressed: Bool { self == .c }
 }
 
 /// A filter or indicator column: its name and what its meta row says.

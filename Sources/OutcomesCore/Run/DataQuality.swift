@@ -50,12 +50,6 @@ public enum DataQuality {
         return (row?[0] ?? 0, row?[1] ?? 0)
     }
 
-    /// The table's CSV text for `period`, every check run on `store`.
-    public static func csv(store: Store, period: Month, thresholds: [String: Double]) throws -> (text: String, failed: [String]) {
-        let f = try store.read { db in try checks.indices.map { try figures(check: $0, db: db, period: period) } }
-        return csv(figures: f, thresholds: thresholds)
-    }
-
     /// The table's CSV text from each check's figures (in `checks` order), and the failed checks.
     public static func csv(figures: [(num: Int, den: Int)], thresholds: [String: Double]) -> (text: String, failed: [String]) {
         var out = CSVText.line(["check", "description", "numerator", "denominator", "figure_pct", "threshold_pct", "result"])

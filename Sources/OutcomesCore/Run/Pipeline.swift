@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Exit statuses a scheduled run relies on (OUTPUTS.md).
 public enum ExitStatus: Int32, Sendable {
@@ -156,10 +157,10 @@ public final class Pipeline {
             let dbPath = options.db
             console.beginProgress("reporting", total: jobs.count + 3)
             let dataset = try store.dataset(threads: options.threads, attendanceFrom: { Self.attendanceFrom($0, ctx) },
-                                            alongside: queryFiles.indices.map { i in
+                                            alongside: queryFiles.indices.map { i -> @Sendable () -> Void in
                 { side.setQuery(i, runner.runOne(fileName: queryFiles[i], folder: queriesFolder!,
                                                  outFolder: (staging as NSString).appendingPathComponent("queries"))) }
-            } + DataQuality.checks.indices.map { i in
+            } + DataQuality.checks.indices.map { i -> @Sendable () -> Void in
                 { side.setFigures(i, Result { try Store(path: dbPath, readOnly: true).read { db in
                       try DataQuality.figures(check: i, db: db, period: period) } }) }
             })
@@ -167,10 +168,10 @@ public final class Pipeline {
             console.advance(3)  // the reading, the data-quality checks and the queries
             console.detail("read the store: \(dataset.episodes.count) episodes, \(dataset.attendance.count) pupils")
             // Longest jobs first so the workers finish together; results go back to output order.
-            let schedule = MetricTables.longestFirst
+            let schedule = MetricTables.schedule
             let computed = Parallel.map(partitions: jobs.count, threads: options.threads) { i -> ReportJob in
                 defer { console.advance(1) }
-                let tables = jobs[schedule[i]](dataset, ctx)
+                let tables = jobs[schedule[i]].compute(dataset, ctx)
                 for t in tables { console.detail("computed \(t.name)") }
                 return .tables(tables.map { ($0, writer.csv($0), writer.meta($0)) })
             }
@@ -269,16 +270,19 @@ public final class Pipeline {
 }
 
 /// Results of the jobs that run alongside the store reading (each slot written by one job).
-final class SideResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var figures: [Result<(num: Int, den: Int), Error>?]
-    private(set) var queries: [QueryOutcome?]
-    init(checks: Int, queries: Int) {
-        figures = Array(repeating: nil, count: checks)
-        self.queries = Array(repeating: nil, count: queries)
+final class SideResults: Sendable {
+    private struct Slots {
+        var figures: [Result<(num: Int, den: Int), any Error>?]
+        var queries: [QueryOutcome?]
     }
-    func setQuery(_ i: Int, _ o: QueryOutcome) { lock.lock(); queries[i] = o; lock.unlock() }
-    func setFigures(_ i: Int, _ r: Result<(num: Int, den: Int), Error>) { lock.lock(); figures[i] = r; lock.unlock() }
+    private let slots: Mutex<Slots>
+    init(checks: Int, queries: Int) {
+        slots = Mutex(Slots(figures: Array(repeating: nil, count: checks), queries: Array(repeating: nil, count: queries)))
+    }
+    var figures: [Result<(num: Int, den: Int), any Error>?] { slots.withLock { $0.figures } }
+    var queries: [QueryOutcome?] { slots.withLock { $0.queries } }
+    func setQuery(_ i: Int, _ o: QueryOutcome) { slots.withLock { $0.queries[i] = o } }
+    func setFigures(_ i: Int, _ r: Result<(num: Int, den: Int), any Error>) { slots.withLock { $0.figures[i] = r } }
 }
 
 /// What one of the report's side-by-side jobs produced.

@@ -115,12 +115,11 @@ public struct Loader {
     private func loadFile(path: String, name: String, kind: ExtractKind, sha: String, known: Set<String>,
                           episodes: inout Set<String>, rejects: inout [Reject]) throws -> FileLoadResult {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        progress?(.fileStarted(name, kind: kind, bytes: size ?? 0))
+        progress?(.fileStarted(name, kind: kind, bytes: size))
         let progress = self.progress
         let reader = try CSVReader(path: path, bufferSize: bufferSize,
                                    rawObserver: progress.map { p in { p(.bytes($0.count)) } })
         var result = FileLoadResult(file: name, kind: kind, sha256: sha)
-        var header: HeaderMap?
         var write: ((StoreWriter) throws -> Void)?
         func finish(read: Int, rejected: [Reject]) {
             result.rowsRead = read; result.rowsRejected = rejected.count; result.rowsLoaded = read - rejected.count
@@ -132,7 +131,7 @@ public struct Loader {
                 var batch: AttendanceBatch?
                 try reader.forEachRecord { rec in
                     if batch == nil {
-                        let h = try HeaderMap(kind: kind, file: name, header: rec); header = h
+                        let h = try HeaderMap(kind: kind, file: name, header: rec)
                         batch = AttendanceBatch(AttendanceValidator(file: name, header: h, rules: rules),
                                                 capacity: attendanceCapacity, sink: sink)
                     } else { try batch!.add(rec) }

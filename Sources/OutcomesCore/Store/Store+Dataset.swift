@@ -181,8 +181,6 @@ extension Store {
         return out
     }
 
-    static func day(_ s: String?) -> Day? { s.flatMap(Days.parseISO) }
-
     /// The default reporting month (PRECISE.md 26): the newest month with data in the store (any
     /// date column) that has already ended on `today`; nil for an empty store.
     public func defaultPeriod(today: Day) throws -> Month? {
