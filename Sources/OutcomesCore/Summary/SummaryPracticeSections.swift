@@ -98,7 +98,7 @@ extension SummaryContext {
             let domain = 0...SVG.domain(values + [0], clamp: 0...1e12).upperBound
             let p = SummaryCharts.line(categories: months.map { String(Self.shortName($0).prefix(1)) }, series: series,
                                        yLabel: "Episodes", xLabel: "Month", domain: domain, width: 180, plotHeight: 80,
-                                       left: 44, title: name)
+                                       left: 58, title: name)
             drawing += "<g transform=\"translate(\(k * 180) 0)\">\(p.svg)</g>\n"
             panelH = max(panelH, p.height)
             for i in months.indices { rows[i] += [now[i], before[i], yoy[i]] }
@@ -109,9 +109,15 @@ extension SummaryContext {
         var note = "Each panel: this year (solid) against the same month a year before (dashed), on a scale from 0; months J F M … are "
             + "\(rollingSpan). Boxes under an axis mark months whose figure is not shown; they are never zero."
         if let start = activityStart(t) {
-            note += " Caveat: the data starts in \(Self.monthName(start)), so the year-before figures of the months before "
-                + "\(Self.monthName(start.adding(12))) are not whole (episodes open then but allocated before the data starts "
-                + "are missing); growth on a year before in those months comes from where the data starts, not from more work."
+            let first = period.adding(-23)
+            let open = { (m: Month) in t.shown(t.row(window: m.text), "open_at_month_end") }
+            note += start > first
+                ? " Caveat: the data starts in \(Self.monthName(start)), so the year-before figures of the months before "
+                    + "\(Self.monthName(start.adding(12))) are not whole"
+                : " Caveat: a year before, episodes open were still building up from where the data starts (\(open(start)) at the "
+                    + "end of \(Self.monthName(start)), \(open(start.adding(12))) a year later): episodes allocated before the "
+                    + "data starts are missing"
+            note += ", so growth on a year before in those months comes from where the data starts, not from more work."
         }
         return SummaryFigure(
             id: "act", title: "Activity by month",
