@@ -110,7 +110,7 @@ extension SummaryContext {
             ? "<b>\(HTMLText.esc((SVG.num(ch)! > 0 ? "+" : "") + ch)) pp</b> on the previous 12 months (\(fig(t.shown(r, "prev_pct_positive"), "%")))"
             : "change on the previous 12 months: \(fig(ch))"
         return Headline(title: "Feedback: answers positive", value: fig(t.shown(r, "pct_positive"), "%"),
-                        detail: "\(name), \(fig(t.shown(r, "n_responses"))) answers, 12 months; all \(rows.count) questions in section 5",
+                        detail: "\(name), \(fig(t.shown(r, "n_responses"))) answers, 12 months; all \(rows.count) questions in section 4",
                         comparison: cmp)
     }
 

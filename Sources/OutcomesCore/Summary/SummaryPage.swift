@@ -46,11 +46,11 @@ public enum SummaryPage {
                      intro: "Attendance of the children we work with, month by month, beside all pupils in the "
                          + "attendance data; then attendance before and during our work.",
                      body: grid(ctx.attendanceTrendFigures() + [ctx.attendanceImpactFigure()]))
-        s += section("compare", "4. How we compare",
+        s += section("feedback", "4. Feedback", intro: "What children, parents, carers and partners told us.",
+                     body: grid([ctx.feedbackFigure()]))
+        s += section("compare", "5. How we compare",
                      intro: "The children we work with beside the published figures for the council, the region and England.",
                      body: ctx.compareBody())
-        s += section("feedback", "5. Feedback", intro: "What children, parents, carers and partners told us.",
-                     body: grid([ctx.feedbackFigure()]))
         s += section("practice", "6. Timeliness and activity",
                      intro: "The practice standards, and the flow of work over 24 months.",
                      body: grid([ctx.timelinessFigure(), ctx.activityFigure()]))
@@ -73,7 +73,9 @@ public enum SummaryPage {
     /// Sources, suppression and the definitions in plain words.
     static func about(_ ctx: SummaryContext, load: LoadReport) -> String {
         let p = ctx.period
-        var s = "<div class=\"about\">\n<h3>Sources</h3>\n"
+        var s = "<div class=\"about\">\n<p class=\"print-only\">Sources: manifest.json beside this page lists every file "
+        s += "the run read and wrote, with its checksum; the About section on screen lists them too.</p>\n"
+        s += "<div class=\"screen-only\">\n<h3>Sources</h3>\n"
         s += "<p>Reporting month: \(Days.iso(p.firstDay)) to \(Days.iso(p.lastDay)). 12-month window: "
         s += "\(Days.iso(p.adding(-11).firstDay)) to \(Days.iso(p.lastDay)). Data dated after the window's end is not used.</p>\n"
         if load.files.isEmpty {
@@ -93,7 +95,7 @@ public enum SummaryPage {
             s += "</tbody></table>\n"
         }
         s += "<p>manifest.json beside this page lists every input and output file with its checksum and the run's "
-        s += "start and end times; rejects.csv lists rows that were not loaded and why.</p>\n"
+        s += "start and end times; rejects.csv lists rows that were not loaded and why.</p>\n</div>\n"
         s += "<h3>Suppression</h3>\n<p>To protect children from being identified, "
         s += "counts from 1 up to the suppression threshold (5 unless the run set another; manifest.json gives it) "
         s += "are shown as \(SummaryMarkup.figure("c")), and so is any percentage or mean worked out from them; where that would "
