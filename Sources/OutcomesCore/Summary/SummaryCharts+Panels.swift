@@ -19,8 +19,8 @@ extension SummaryCharts {
     /// panel has its own scale and axis. A value not shown is a boxed symbol at the panel's left
     /// edge, never a dot at zero.
     static func dotPanels(rows: [String], panels: [DotPanel], labelWidth: Double = 92,
-                          panelWidth: Double = 212) -> (svg: String, width: Int, height: Int) {
-        let top = 40.0, rowH = 20.0, gap = 34.0
+                          panelWidth: Double = 212, rowH: Double = 20) -> (svg: String, width: Int, height: Int) {
+        let top = 40.0, gap = 34.0
         let ph = rowH * Double(rows.count)
         let width = Int(labelWidth + panelWidth * Double(panels.count))
         let height = Int(top + ph + 30)

@@ -132,7 +132,7 @@ enum SummaryCharts {
 
     /// Horizontal bars from 0 to 100 with the value printed at the bar's end.
     static func bars(rows: [Bar], xLabel: String, width: Int = 720, labelWidth: Double = 230) -> (svg: String, height: Int) {
-        let left = labelWidth, right = 60.0, top = 10.0, rowH = 22.0
+        let left = labelWidth, right = 60.0, top = 10.0, rowH = 19.0
         let height = Int(top + rowH * Double(rows.count) + 44)
         let pw = Double(width) - left - right, ph = rowH * Double(rows.count)
         func x(_ v: Double) -> Double { left + pw * v / 100 }
@@ -153,8 +153,8 @@ enum SummaryCharts {
 
     /// Points with a 95% interval (whiskers) and the previous period as a hollow circle.
     static func intervals(rows: [Bar], xLabel: String, domain: ClosedRange<Double>, width: Int = 720,
-                          labelWidth: Double = 260) -> (svg: String, height: Int) {
-        let left = labelWidth, right = 56.0, top = 10.0, rowH = 18.0
+                          labelWidth: Double = 260, right: Double = 56) -> (svg: String, height: Int) {
+        let left = labelWidth, top = 10.0, rowH = 18.0
         let height = Int(top + rowH * Double(rows.count) + 44)
         let pw = Double(width) - left - right, ph = rowH * Double(rows.count)
         func x(_ v: Double) -> Double { left + pw * (v - domain.lowerBound) / (domain.upperBound - domain.lowerBound) }

@@ -17,9 +17,9 @@ struct SummaryFigure {
     var note: String? = nil
     /// Full-width figures span both columns of the grid.
     var wide = false
-    /// Month-by-month tables are long: on paper they give way to a line naming the CSV file, so
-    /// the pack prints on four pages (issue 15); on screen the table is always there.
-    var printedTable: String? = nil
+    /// Long tables (month by month, or figures the chart prints already) give way on paper to this
+    /// line, so the pack prints on four pages (issue 15); on screen the table is always there.
+    var printNote: String? = nil
 
     func html() -> String {
         var s = "<figure class=\"chart\(wide ? " wide" : "")\" id=\"\(id)\" aria-labelledby=\"\(id)-cap\">\n"
@@ -38,8 +38,8 @@ struct SummaryFigure {
         s += "<desc id=\"\(id)-d\">\(HTMLText.esc(summary))</desc>\n\(drawing)</svg>\n"
         if let note { s += "<p class=\"note\">\(HTMLText.esc(note))</p>\n" }
         s += "</div>\n"
-        if let csv = printedTable {
-            s += "<p class=\"note print-only\">The month-by-month figures are in the table under this chart on screen and in \(HTMLText.esc(csv)).</p>\n"
+        if let line = printNote {
+            s += "<p class=\"note print-only\">\(HTMLText.esc(line))</p>\n"
             s += "<div class=\"screen-only\">" + table.html(label: "Data for: " + title) + "</div>\n"
         } else {
             s += table.html(label: "Data for: " + title)

@@ -112,7 +112,7 @@ extension SummaryContext {
                 + "all pupils in the attendance data. The table below gives the figures.",
             drawing: drawing, width: 720, height: y - 8,
             legend: [("This group", .at(0)), ("All pupils", .comparison)], table: table, note: note, wide: true,
-            printedTable: "attendance_trend.csv")]
+            printNote: "The month-by-month figures are in the table under this chart on screen and in attendance_trend.csv.")]
     }
 
     /// Attendance before the work against attendance during it, for episodes closed in the 12 months.

@@ -29,9 +29,10 @@ public enum SummaryPage {
         s += "to protect children), \(SummaryMarkup.figure("z")) cannot be computed, \(SummaryMarkup.figure("x")) not "
         s += "available. These show as gaps in charts, never as zero.</p>\n</header>\n<main>\n"
 
-        // Four printed A4 pages (issue 15): the headlines and localities; distance travelled and
-        // attendance; how we compare and feedback; timeliness, activity and the notes. `page`
-        // sections start a printed page; no figure is split across pages.
+        // Four printed A4 pages (issue 15): the headlines and localities; distance travelled and the
+        // attendance trend; attendance before and during the work beside how we compare, then
+        // feedback; timeliness, activity and the notes. Distance travelled starts page 2; no figure
+        // is split across pages (measured with a full benchmarks table on the county sample).
         s += section("headlines", "Headline figures", intro: nil,
                      body: "<div class=\"kpis\">\n" + ctx.headlines().map { $0.html() }.joined() + "</div>\n")
         s += section("locality", "1. By locality",
@@ -42,16 +43,15 @@ public enum SummaryPage {
                      intro: "How outcome scores moved between the first and the latest assessment, by domain. "
                          + "Scores run from 1 (most worried) to 10 (no worries).",
                      body: grid(ctx.distanceFigures()), page: true)
-        s += section("attendance", "3. School attendance",
+        s += section("attendance", "3. School attendance and how we compare",
                      intro: "Attendance of the children we work with, month by month, beside all pupils in the "
-                         + "attendance data; then attendance before and during our work.",
-                     body: grid(ctx.attendanceTrendFigures() + [ctx.attendanceImpactFigure()]))
+                         + "attendance data; attendance before and during our work; and how we compare with the published "
+                         + "figures for the council, the region and England.",
+                     body: grid(ctx.attendanceTrendFigures() + [ctx.attendanceImpactFigure()] + (ctx.compareFigure().map { [$0] } ?? []))
+                         + (ctx.compareFigure() == nil ? ctx.compareBody() : ""))
         s += section("feedback", "4. Feedback", intro: "What children, parents, carers and partners told us.",
                      body: grid([ctx.feedbackFigure()]))
-        s += section("compare", "5. How we compare",
-                     intro: "The children we work with beside the published figures for the council, the region and England.",
-                     body: ctx.compareBody())
-        s += section("practice", "6. Timeliness and activity",
+        s += section("practice", "5. Timeliness and activity",
                      intro: "The practice standards, and the flow of work over 24 months.",
                      body: grid([ctx.timelinessFigure(), ctx.activityFigure()]))
         s += section("about", "About these figures", intro: nil, body: about(ctx, load: load))
@@ -191,7 +191,7 @@ public enum SummaryPage {
       .legend { font-size: 7.5pt; margin: 0 0 1px; }
       table.data { font-size: 7.5pt; margin-top: 2px; line-height: 1.15; }
       table.data th, table.data td { padding: 0 3px; }
-      table.data tbody th { white-space: nowrap; }
+      table.data tbody th, table.data td { white-space: nowrap; }
       .about dl, .about table.src { display: none; }
       h2, .intro { break-after: avoid; page-break-after: avoid; }
       .print-only { display: block; }

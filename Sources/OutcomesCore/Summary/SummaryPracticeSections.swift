@@ -12,13 +12,14 @@ extension SummaryContext {
         let bars = rows.map { r in
             SummaryCharts.Bar(label: label(r), value: t.shown(r, "pct_positive"), low: t.shown(r, "ci95_low"),
                               high: t.shown(r, "ci95_high"), previous: t.shown(r, "prev_pct_positive"),
-                              note: "n = " + t.shown(r, "n_responses"))
+                              note: t.shown(r, "pct_positive") + (SVG.num(t.shown(r, "pct_positive")) == nil ? "" : "%")
+                                  + ", n = " + t.shown(r, "n_responses"))
         }
         // The figures sit close together (often within 10 points), so the scale is zoomed to them;
         // on 0 to 100 the intervals and the previous period collapse into one blot. The note says so.
         let shown = rows.flatMap { r in ["pct_positive", "ci95_low", "ci95_high", "prev_pct_positive"].compactMap { t.value(r, $0) } }
         let domain = SVG.domain(shown, clamp: 0...100, minSpan: 20)
-        let chart = SummaryCharts.intervals(rows: bars, xLabel: "Answers that were positive (%)", domain: domain)
+        let chart = SummaryCharts.intervals(rows: bars, xLabel: "Answers that were positive (%)", domain: domain, right: 110)
         let table = DataTable(
             headers: ["Question", "Responses", "% positive", "95% low", "95% high", "Previous 12 months %", "Change (pp)"],
             rows: rows.map { r in
@@ -35,7 +36,8 @@ extension SummaryContext {
             table: table, note: "The interval shows the range the true figure is likely to lie in; wide intervals mean few answers."
                 + (domain.lowerBound > 0 ? " Axis does not start at 0: the scale runs from \(NumberFormat.rounded(domain.lowerBound, dp: 0))% to "
                     + "\(NumberFormat.rounded(domain.upperBound, dp: 0))% to show the differences." : ""),
-            wide: true)
+            wide: true,
+            printNote: "The chart prints each question's % positive and answers; the intervals and the previous 12 months are in the table on screen and in feedback.csv.")
     }
 
     static let measureNames: [String: String] = [
@@ -74,7 +76,8 @@ extension SummaryContext {
                 + "and the percentage of open episodes open over 9 and 12 months (lower is better), in the 12 months to "
                 + "\(Self.monthName(period)), with the number of eligible episodes. The table below gives the figures.",
             drawing: chart.svg, width: 720, height: chart.height, table: table,
-            note: "Each measure says whether a higher or a lower figure is better; the two groups have separate axes.", wide: true)
+            note: "Each measure says whether a higher or a lower figure is better; the two groups have separate axes.", wide: true,
+            printNote: "The chart prints each figure and its base; the counts met are in the table on screen and in timeliness.csv.")
     }
 
     /// Referrals, allocations, closures and episodes open, the last 12 months against the same
@@ -126,7 +129,7 @@ extension SummaryContext {
                 + "\(span)). The table below gives the figures and the change on a year before.",
             drawing: drawing, width: 720, height: panelH,
             legend: [("This year", .at(0)), ("Same month a year before", .comparison)], table: table, note: note, wide: true,
-            printedTable: "activity_trend.csv")
+            printNote: "The month-by-month figures are in the table under this chart on screen and in activity_trend.csv.")
     }
 
     /// The month the activity data starts, when it starts inside the 24 months the table holds
