@@ -70,7 +70,15 @@ import Testing
     static func csvRows(_ t: OutputTable) -> [[String: String]] {
         let text = TableWriter(period: SummaryFixtures.period, geography: Geography()).csv(t)
         let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(lines[0], $0)) }
+        return lines.dropFirst().map { line in
+            var r = Dictionary(uniqueKeysWithValues: zip(lines[0], line))
+            // Trend tables are time series (each row's month is its time_period and time_identifier).
+            if r["month"] == nil, let y = r["time_period"].flatMap(Int.init), let name = r["time_identifier"],
+               let m = (1...12).first(where: { Month(year: y, month: $0).name == name }) {
+                r["month"] = Month(year: y, month: m).text
+            }
+            return r
+        }
     }
 
     /// Whether a page figure shows a CSV figure: the same symbol, or the same number at the page's

@@ -192,6 +192,9 @@ public enum SummaryPage {
       table.data { font-size: 7.5pt; margin-top: 2px; line-height: 1.15; }
       table.data th, table.data td { padding: 0 3px; }
       table.data tbody th, table.data td { white-space: nowrap; }
+      #cmp table.data { font-size: 6.8pt; }
+      #cmp table.data th, #cmp table.data td { padding: 0 2px; }
+      #cmp table.data tbody th { white-space: normal; }
       .about dl, .about table.src { display: none; }
       h2, .intro { break-after: avoid; page-break-after: avoid; }
       .print-only { display: block; }

@@ -25,7 +25,7 @@ enum WorkbookAbout {
         func line(_ a: String, _ b: String = "", _ fa: UnsafeMutablePointer<lxw_format>? = nil, _ cells: [String] = []) {
             worksheet_write_string(ws, r, 0, a, fa)
             if !b.isEmpty { worksheet_write_string(ws, r, 1, b, f.wrap) }
-            for (j, t) in cells.enumerated() { worksheet_write_string(ws, r, lxw_col_t(j + 2), t, f.wrap) }
+            for (j, t) in cells.enumerated() where !t.isEmpty { worksheet_write_string(ws, r, lxw_col_t(j + 2), t, f.wrap) }
             r += 1
         }
         func heading(_ cols: [String]) {
