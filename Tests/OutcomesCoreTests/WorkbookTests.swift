@@ -192,7 +192,7 @@ import Testing
         let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: fa + "/manifest.json")))
         let entry = try #require(manifest.outputs.first { $0.file == "outcomes.xlsx" })
         #expect(entry.access == "publishable")
-        #expect(manifest.outputs.first { $0.file == "rejects.csv" }?.access == "restricted")
+        #expect(manifest.outputs.first { $0.file == "restricted/rejects.csv" }?.access == "restricted")
         #expect(!FileManager.default.fileExists(atPath: fa + "/.outcomes-\(getpid()).xlsx"))
     }
 
