@@ -41,6 +41,13 @@ public final class OutputFolder {
         written.append((name, n, digest))
     }
 
+    /// Writes bytes (mode 0600) at `name` in the staging folder: the workbook.
+    public func write(_ name: String, data: Data, rows: Int) throws {
+        let path = (stagingPath as NSString).appendingPathComponent(name)
+        try Self.writeFile(path: path, data: data)
+        written.append((name, rows, SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()))
+    }
+
     /// Records a file something else wrote into the staging folder (the analysts' query CSVs).
     public func register(_ name: String, rows: Int) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: (stagingPath as NSString).appendingPathComponent(name)))

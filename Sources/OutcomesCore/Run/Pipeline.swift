@@ -18,6 +18,8 @@ public struct RunOptions: Sendable {
     public var config = OutcomesConfig()
     public var threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
     public var summary = true
+    /// Write `outcomes.xlsx` (off with `--no-workbook`).
+    public var workbook = true
     /// Hash every extract even when the load log says it is unchanged (`--verify-unchanged`).
     public var verifyUnchanged = false
     /// The day of the run (for the default period); a parameter so tests can fix it.
@@ -238,6 +240,7 @@ public final class Pipeline {
             if options.summary {
                 try folder.write("summary.html", text: SummaryPage.html(tables: tables, period: period, load: load))
             }
+            if options.workbook { try writeWorkbook(folder, period: period, load: load) }
             let manifest = Manifest(command: command, period: period, options: manifestOptions(period),
                                     started: started, finished: Date(), inputs: load.files, outputs: folder.written,
                                     suppression: suppressed.hiddenBy)
