@@ -39,6 +39,9 @@ public final class Pipeline {
     /// `outcomes run`: load the extracts, then report.
     public func run() -> ExitStatus {
         guarded {
+            // One run at a time (docs/OUTPUTS.md): locks beside the store and in the output root.
+            let locks = try [RunLock.forStore(options.db), RunLock.forOutput(options.out)]
+            defer { withExtendedLifetime(locks) {} }
             let store = try Store(path: options.db)
             let load = try self.load(into: store)
             if let s = self.failureStatus(load) { return s }
@@ -49,6 +52,8 @@ public final class Pipeline {
     /// `outcomes load`: load only.
     public func loadOnly() -> ExitStatus {
         guarded {
+            let lock = try RunLock.forStore(options.db)
+            defer { withExtendedLifetime(lock) {} }
             let store = try Store(path: options.db)
             let load = try self.load(into: store)
             return self.failureStatus(load) ?? .success
@@ -61,7 +66,11 @@ public final class Pipeline {
             guard FileManager.default.fileExists(atPath: options.db) else {
                 throw RunError.noStore(options.db)
             }
-            return try self.report(store: try Store(path: options.db), load: LoadReport(), command: "report")
+            let locks = try [RunLock.forStore(options.db), RunLock.forOutput(options.out)]
+            defer { withExtendedLifetime(locks) {} }
+            // A store its owner made read-only is still reported from, on a read-only connection.
+            let store = try Store(path: options.db, readOnly: SafeFiles.isReadOnly(options.db))
+            return try self.report(store: store, load: LoadReport(), command: "report")
         }
     }
 
@@ -74,7 +83,7 @@ public final class Pipeline {
             loader.progress = { [console] e in if case .fileFinished(let r) = e { console.step(Self.describe(r)) } }
             let report = try loader.load(folder: options.extracts)
             for w in report.warnings { console.warning(w) }
-            try OutputFolder.makeDirectory((rejectsPath as NSString).deletingLastPathComponent.isEmpty ? "." : (rejectsPath as NSString).deletingLastPathComponent)
+            try OutputFolder.makeDirectory(SafeFiles.folder(of: rejectsPath))
             try OutputFolder.writeFile(path: rejectsPath, data: Data(RejectsReport.csv(report.rejects).utf8))
             console.step("rejects report: \(rejectsPath) (\(report.rejects.count) rows)")
             if let e = report.contractError { console.error(e.localizedDescription); return .contract }
@@ -117,6 +126,10 @@ public final class Pipeline {
         do {
             try OutputFolder.makeDirectory(options.out)
             try OutputFolder.writeFile(path: path, data: Data(RejectsReport.csv(load.rejects).utf8))
+        } catch let e as FileSafetyError where e == .symbolicLink(path) {
+            // Never written through: a link there is the user's to sort out (exit 2).
+            console.error("could not write the rejects report: \(e.localizedDescription)")
+            return .usage
         } catch { console.error("could not write the rejects report \(path): \(error.localizedDescription)") }
         if let e = load.contractError {
             console.error("\(e.localizedDescription) No tables were written; the rejects report is \(path).")
@@ -139,6 +152,9 @@ public final class Pipeline {
                                 impactMinSessions: options.config.impactMinSessions,
                                 extraHolidays: options.config.extraBankHolidays, threads: options.threads)
         let folder = try OutputFolder(root: options.out, period: period)
+        if !folder.leftovers.isEmpty {
+            console.warning("\(options.out) holds \(folder.leftovers.joined(separator: ", ")), left by a run that did not finish; outcomes never deletes what another run made, so delete them yourself when no run is active")
+        }
         do {
             // The data-quality checks and the analysts' queries read the store themselves: they run
             // alongside the reading, then the metric jobs side by side; files are written afterwards
@@ -146,7 +162,9 @@ public final class Pipeline {
             let writer = TableWriter(period: period, geography: ctx.geography)
             let jobs = MetricTables.jobs
             let queriesFolder = options.queries.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
-            let runner = QueryRunner(storePath: options.db, period: period, threshold: options.suppressMax)
+            let runner = QueryRunner(storePath: options.db, period: period, threshold: options.suppressMax,
+                                     timeoutSeconds: options.config.queryTimeoutSeconds,
+                                     maxMegabytes: options.config.queryMaxMegabytes)
             let thresholds = options.config.qualityThresholds
             let staging = folder.stagingPath
             let console = self.console
@@ -198,7 +216,9 @@ public final class Pipeline {
             try folder.write("rejects.csv", text: RejectsReport.csv(load.rejects), rows: load.rejects.count)
             console.detail("wrote the tables")
             if options.summary {
-                try folder.write("summary.html", text: SummaryPage.html(tables: tables, period: period, load: load))
+                try folder.write("summary.html", text: SummaryPage.html(tables: tables, period: period, load: load,
+                                                                        impactDaysBefore: options.config.impactDaysBefore,
+                                                                        impactMinSessions: options.config.impactMinSessions))
             }
             let manifest = Manifest(command: command, period: period, options: manifestOptions(period),
                                     started: started, finished: Date(), inputs: load.files, outputs: folder.written)
@@ -259,8 +279,11 @@ public final class Pipeline {
             console.error(e.localizedDescription); return .usage
         } catch let e as RunError {
             console.error(e.localizedDescription); return e.status
+        } catch let e as FileSafetyError {
+            console.error(e.localizedDescription); return e.status
         } catch {
-            console.error("unexpected failure: \(error.localizedDescription). The previous outputs were left as they were.")
+            let what = SafeFiles.explain(error, store: options.db) ?? "unexpected failure: \(error.localizedDescription)."
+            console.error("\(what) The previous outputs were left as they were.")
             return .failure
         }
     }

@@ -62,8 +62,9 @@ public struct Loader {
 
     /// The extract files of a folder in load order, and warnings for the files it ignores.
     public static func discover(folder: String) throws -> (files: [(name: String, kind: ExtractKind)], warnings: [String]) {
+        try SafeFiles.requireFolder(folder, option: "--extracts")
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
-            throw ExtractError.unreadable(file: folder, detail: "no such folder")
+            throw ExtractError.unreadable(file: folder, detail: "the folder cannot be listed (permission denied)")
         }
         var files: [(String, ExtractKind)] = []
         var warnings: [String] = []
