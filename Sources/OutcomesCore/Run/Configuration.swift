@@ -20,6 +20,8 @@ public struct OutcomesConfig: Sendable, Equatable {
     public var queryTimeoutSeconds = 300.0
     /// An analyst's query stops when its CSV passes this many megabytes (`query_max_mb`).
     public var queryMaxMegabytes = 256.0
+    /// New LA codes of the council's statistical neighbours, pooled in `attendance_benchmarks.csv`.
+    public var statisticalNeighbours: [String] = []
 
     /// The name looked for in the working folder when `--config` is not given.
     public static let defaultFileName = "outcomes.yml"
@@ -92,6 +94,7 @@ public struct OutcomesConfig: Sendable, Equatable {
             case "query_max_mb":
                 guard let v = double(value), v > 0 else { throw ConfigError.badValue(key, "a number of megabytes > 0") }
                 c.queryMaxMegabytes = v
+            case "statistical_neighbours": c.statisticalNeighbours = try Self.laCodes(value, key)
             default: throw ConfigError.unknownKey(key)
             }
         }
@@ -124,6 +127,22 @@ public struct OutcomesConfig: Sendable, Equatable {
             default: throw ConfigError.unknownKey("attendance_impact.\(k)")
             }
         }
+    }
+
+    /// A list of new LA codes (a letter, then 8 digits, e.g. E10000008), each once.
+    private static func laCodes(_ v: Any, _ key: String) throws -> [String] {
+        guard let list = v as? [Any] else { throw ConfigError.badValue(key, "a list of new LA codes such as [E10000027, E06000026]") }
+        var out: [String] = []
+        for item in list {
+            let s = "\(item)"
+            let u = Array(s.utf8)
+            guard u.count == 9, (65...90).contains(u[0]), u[1...].allSatisfy({ (48...57).contains($0) }) else {
+                throw ConfigError.badValue(key, "new LA codes: a capital letter and 8 digits, such as E10000027 (got '\(s)')")
+            }
+            guard !out.contains(s) else { throw ConfigError.badValue(key, "each code once (\(s) is listed twice)") }
+            out.append(s)
+        }
+        return out
     }
 
     private static func int(_ v: Any, _ key: String, min: Int) throws -> Int {

@@ -13,6 +13,8 @@ public struct RunOptions: Sendable {
     public var out = "output"
     public var db = "outcomes.db"
     public var queries: String? = "queries"
+    /// The folder of published statistics for `attendance_benchmarks.csv` (METRICS.md 6).
+    public var benchmarks = "benchmarks"
     public var config = OutcomesConfig()
     public var threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
     public var summary = true
@@ -194,6 +196,7 @@ public final class Pipeline {
             var ordered = computed
             for (i, job) in schedule.enumerated() { ordered[job] = computed[i] }
             let results = ordered + [.quality(quality), .queries(side.queries.map { $0! })]
+            let comparison = benchmarks(ordered, ctx)
             console.endProgress()
             var tables: [OutputTable] = []
             var failedQueries: [String] = []
@@ -206,12 +209,22 @@ public final class Pipeline {
                         try folder.write("\(t.name).meta.csv", text: meta)
                     }
                 case .quality(let q):
-                    let dq = try q.get()
+                    var dq = try q.get()
+                    if let extra = comparison.quality {
+                        dq.text += extra.line
+                        if extra.failed { dq.failed.append("extract_vs_published_pp") }
+                    }
                     try folder.write("data_quality.csv", text: dq.text)
                     for f in dq.failed { console.warning("data quality check \(f) is over its threshold (see data_quality.csv)") }
                 case .queries(let outcomes):
                     failedQueries = try registerQueries(outcomes, in: folder)
                 }
+            }
+            if let w = comparison.warning { console.warning(w) }
+            if let t = comparison.table {
+                tables.append(t)
+                try folder.write("\(t.name).csv", text: writer.csv(t), rows: t.rows.count)
+                try folder.write("\(t.name).meta.csv", text: writer.meta(t))
             }
             try folder.write("rejects.csv", text: RejectsReport.csv(load.rejects), rows: load.rejects.count)
             console.detail("wrote the tables")
@@ -236,6 +249,24 @@ public final class Pipeline {
         }
     }
 
+    /// `attendance_benchmarks.csv` and the `extract_vs_published_pp` check, from the computed
+    /// `attendance.csv` and the benchmarks folder (METRICS.md 6); a warning when none is written.
+    private func benchmarks(_ jobs: [ReportJob], _ ctx: ReportContext)
+        -> (table: OutputTable?, warning: String?, quality: (line: String, failed: Bool)?) {
+        var attendance: OutputTable?
+        for case .tables(let ts) in jobs { for (t, _, _) in ts where t.name == "attendance" { attendance = t } }
+        guard let attendance else { return (nil, nil, nil) }
+        let published = PublishedAttendance.load(folder: options.benchmarks)
+        let r = AttendanceBenchmarks.table(attendance: attendance, published: published, ctx: ctx,
+                                           neighbours: options.config.statisticalNeighbours)
+        // Without a table its warning names the files' problems; with one, say which were ignored.
+        if r.table != nil { for w in published.warnings { console.warning(w) } }
+        let q = DataQuality.extractVsPublishedLine(
+            AttendanceBenchmarks.extractVsPublished(attendance: attendance, published: published, ctx: ctx),
+            thresholds: options.config.qualityThresholds)
+        return (r.table, r.warning, q)
+    }
+
     /// Lists the analysts' query CSVs in the manifest and reports the failures; returns their names.
     private func registerQueries(_ outcomes: [QueryOutcome], in out: OutputFolder) throws -> [String] {
         for o in outcomes {
@@ -252,7 +283,7 @@ public final class Pipeline {
     /// The first month of attendance the report reads: the rolling year's start, or earlier when an
     /// episode closed in it needs its "before" period (attendance impact).
     static func attendanceFrom(_ episodes: [Episode], _ ctx: ReportContext) -> Month {
-        let rolling = ctx.windows.map(\.start).min()!
+        let rolling = (ctx.windows + [ReportWindow.academicYearToDate(for: ctx.period)]).map(\.start).min()!
         let trendStart = ctx.period.adding(-11).firstDay
         var first = min(rolling, trendStart)
         let end = ctx.period.lastDay
@@ -266,6 +297,7 @@ public final class Pipeline {
 
     private func manifestOptions(_ period: Month) -> [String: String] {
         ["extracts": options.extracts, "out": options.out, "db": options.db, "queries": options.queries ?? "",
+         "benchmarks": options.benchmarks,
          "period": period.text, "suppress_max": String(options.suppressMax),
          "max_reject_pct": String(options.maxRejectPct), "threads": String(options.threads),
          "command_line": options.commandLine.joined(separator: " ")]
