@@ -30,7 +30,7 @@ import Testing
             #expect(r.status == 0, "\(r.stderr)")
         }
         let files = Self.outputs(t.file("a/2026-10"))
-        #expect(files.contains("attendance_impact.csv") && files.contains("summary.html") && files.contains { $0.hasPrefix("queries/") })
+        #expect(files.contains("attendance_impact.csv") && files.contains("summary.html") && files.contains { $0.hasPrefix("restricted/queries/") })
         for other in ["b", "c"] {
             #expect(Self.outputs(t.file("\(other)/2026-10")) == files)
             for f in files {

@@ -283,7 +283,7 @@ import Testing
         #expect(r.status == 1, "\(r.stderr)")
         #expect(r.stderr.contains("forever.sql") && r.stderr.contains("1 s (query_timeout_s)"), "\(r.stderr)")
         #expect(r.stderr.contains("large.sql") && r.stderr.contains("1 MB (query_max_mb)"), "\(r.stderr)")
-        let written = try String(contentsOfFile: t.file("out/2026-10/queries/small.csv"), encoding: .utf8)
+        let written = try String(contentsOfFile: t.file("out/2026-10/restricted/queries/small.csv"), encoding: .utf8)
         let episodes = try Store(path: t.file("s.db"), readOnly: true).rowCounts()["episodes"]!
         #expect(written == "episodes\n\(episodes)\n")
         #expect(FileManager.default.fileExists(atPath: t.file("out/2026-10/attendance.csv")))

@@ -15,6 +15,11 @@ public enum ExtractError: LocalizedError, Equatable, Sendable {
     case noHeader(file: String)
     /// One record is longer than the reader's 1 GB limit (almost always an unclosed quote).
     case recordTooLong(file: String, line: Int)
+    /// A quoted field opened on `line` is still open at the end of the file (PRECISE.md 29).
+    case unclosedQuote(file: String, line: Int)
+    /// Two header columns have the same name after trimming and case-folding (PRECISE.md 30);
+    /// positions count from 1.
+    case duplicateColumn(file: String, column: String, first: Int, second: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -30,6 +35,10 @@ public enum ExtractError: LocalizedError, Equatable, Sendable {
             return "\(f): the file is empty (no header row). Export the extract again."
         case let .recordTooLong(f, line):
             return "\(f): the record starting at line \(line) is longer than 1 GB, the most one record may hold; this is almost always a quote (\") that is never closed. Fix the quoting at that line and export again."
+        case let .unclosedQuote(f, l):
+            return "\(f): line \(l): a quoted field opened here is never closed, so the rest of the file would be read as one value. Nothing from this file was loaded; find the stray \" on line \(l) (a value that starts with a quote), remove it or close it, and export again."
+        case let .duplicateColumn(f, c, a, b):
+            return "\(f): line 1: the header names column '\(c)' twice (columns \(a) and \(b)). Nothing from this file was loaded; rename or remove one of them and export again."
         }
     }
 }

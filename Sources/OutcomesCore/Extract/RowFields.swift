@@ -30,6 +30,15 @@ enum Reasons {
         "duplicate key (\(key)) of line \(firstLine); keep one of the two rows and export again"
     }
 
+    /// The reject of a record that spans several physical lines says so (PRECISE.md 29): its line
+    /// is the first, and a stray quote is the usual cause.
+    static func spanning(_ r: Reject, lines n: Int) -> Reject {
+        guard n > 1 else { return r }
+        var r = r
+        r.reason += "; this record spans \(n) lines (\(r.line) to \(r.line + n - 1)), so a stray quote may have joined them: check the quotes from line \(r.line)"
+        return r
+    }
+
     static let unknownEpisode =
         "unknown episode_id: no stored or same-run episode has this id; "
             + "load the episodes extract that holds it or correct the id"

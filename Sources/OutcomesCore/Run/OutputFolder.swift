@@ -14,7 +14,7 @@ public final class OutputFolder {
     public let finalPath: String
     public let stagingPath: String
     /// Every file written, relative to the folder, with its data-row count and SHA-256.
-    public private(set) var written: [(name: String, rows: Int, sha256: String)] = []
+    public internal(set) var written: [(name: String, rows: Int, sha256: String)] = []
     /// Hidden folders of earlier runs found in the root (left in place), for a warning.
     public let leftovers: [String]
 
