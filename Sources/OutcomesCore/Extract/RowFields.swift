@@ -2,9 +2,12 @@
 public struct ExtractRules: Sendable, Equatable {
     /// Outcome domains accepted beside the ten standard ones (OUTPUTS.md "Configuration").
     public var extraDomains: Set<String>
+    /// How the national returns are read (`returns_child_id`, `returns_service`).
+    public var returns: ReturnsSettings
 
-    public init(extraDomains: Set<String> = []) {
+    public init(extraDomains: Set<String> = [], returns: ReturnsSettings = ReturnsSettings()) {
         self.extraDomains = extraDomains
+        self.returns = returns
     }
 }
 

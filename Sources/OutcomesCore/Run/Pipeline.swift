@@ -84,7 +84,7 @@ public final class Pipeline {
     public func validate(rejectsPath: String) -> ExitStatus {
         guarded {
             let store = FileManager.default.fileExists(atPath: options.db) ? try Store(path: options.db, readOnly: true) : nil
-            var loader = Loader(store: store, rules: ExtractRules(extraDomains: options.config.extraDomains),
+            var loader = Loader(store: store, rules: ExtractRules(extraDomains: options.config.extraDomains, returns: options.config.returns),
                                 maxRejectPct: options.maxRejectPct, write: false)
             loader.progress = { [console] e in if case .fileFinished(let r) = e { console.step(Self.describe(r)) } }
             let report = try loader.load(folder: options.extracts)
@@ -107,7 +107,7 @@ public final class Pipeline {
     // MARK: - Steps
 
     private func load(into store: Store) throws -> LoadReport {
-        var loader = Loader(store: store, rules: ExtractRules(extraDomains: options.config.extraDomains),
+        var loader = Loader(store: store, rules: ExtractRules(extraDomains: options.config.extraDomains, returns: options.config.returns),
                             maxRejectPct: options.maxRejectPct)
         loader.verifyUnchanged = options.verifyUnchanged
         let console = self.console
@@ -126,6 +126,7 @@ public final class Pipeline {
     static func describe(_ r: FileLoadResult) -> String {
         if r.unchanged { return "\(r.file): unchanged since it was loaded before; skipped" }
         let tail = r.overRejectLimit ? " — over the reject limit, not loaded" : ""
+        if let k = r.returnSource, !r.unchanged { return Self.describeReturn(r, k, tail) }
         return "\(r.file): \(r.rowsRead) rows read, \(r.rowsLoaded) loaded, \(r.rowsRejected) rejected\(tail)"
     }
 
@@ -202,16 +203,26 @@ public final class Pipeline {
             console.detail("read the store: \(dataset.episodes.count) episodes, \(dataset.attendance.count) pupils")
             // Longest jobs first so the workers finish together; results go back to output order.
             let schedule = MetricTables.schedule
-            let computed = Parallel.map(partitions: jobs.count, threads: options.threads) { i -> ReportJob in
+            // The metrics compute unsuppressed cells; suppression is its own stage over all the
+            // tables together (PRECISE.md 32-35, 41).
+            let unsuppressed = ctx.unsuppressed
+            let computed = Parallel.map(partitions: jobs.count, threads: options.threads) { i -> [OutputTable] in
                 defer { console.advance(1) }
-                let tables = jobs[schedule[i]].compute(dataset, ctx)
+                let tables = jobs[schedule[i]].compute(dataset, unsuppressed)
                 for t in tables { console.detail("computed \(t.name)") }
-                return .tables(tables.map { ($0, writer.csv($0), writer.meta($0)) })
+                return tables
             }
             var ordered = computed
             for (i, job) in schedule.enumerated() { ordered[job] = computed[i] }
-            let results = ordered + [.quality(quality), .queries(side.queries.map { $0! })]
-            let comparison = benchmarks(ordered, ctx)
+            let suppressed = SuppressionStage.apply(ordered.flatMap { $0 }, threshold: options.suppressMax,
+                                                    breakdowns: ctx.breakdowns,
+                                                    previous: SuppressionStage.previousFeedback(dataset, ctx))
+            console.detail("suppressed: \(suppressed.hiddenBy.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+            let rendered = Parallel.map(partitions: suppressed.tables.count, threads: options.threads) { i in
+                (suppressed.tables[i], writer.csv(suppressed.tables[i]), writer.meta(suppressed.tables[i]))
+            }
+            let results: [ReportJob] = [.tables(rendered), .quality(quality), .queries(side.queries.map { $0! })]
+            let comparison = benchmarks([.tables(rendered)], ctx)
             console.endProgress()
             var tables: [OutputTable] = []
             var failedQueries: [String] = []
@@ -250,7 +261,8 @@ public final class Pipeline {
                                                                         impactMinSessions: options.config.impactMinSessions))
             }
             let manifest = Manifest(command: command, period: period, options: manifestOptions(period),
-                                    started: started, finished: Date(), inputs: load.files, outputs: folder.written)
+                                    started: started, finished: Date(), inputs: load.files, outputs: folder.written,
+                                    suppression: suppressed.hiddenBy)
             try folder.write("manifest.json", text: try manifest.json(), rows: 0)
             try folder.commit()
             console.step("wrote \(folder.finalPath)")

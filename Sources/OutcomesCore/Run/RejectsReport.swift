@@ -16,7 +16,15 @@ public enum RejectsReport {
                 SELECT file_name, line, column_name, value, reason, loaded_at FROM rejects ORDER BY id
                 """)
             while let r = try rows.next() {
-                try out.line(fields(file: r[0], line: r[1], column: r[2], value: r[3], reason: r[4], loadedAt: r[5]))
+                // A workbook row's line is stored as text, `List 6!17` (PROFILES.md 6).
+                let line: DatabaseValue = r[1]
+                let lineText: String
+                switch line.storage {
+                case .int64(let i): lineText = String(i)
+                case .string(let t): lineText = t
+                default: lineText = line.description
+                }
+                try out.line(fields(file: r[0], line: lineText, column: r[2], value: r[3], reason: r[4], loadedAt: r[5]))
                 n += 1
             }
         }
@@ -31,7 +39,7 @@ public enum RejectsReport {
         var n = 0
         for s in spools {
             try s.forEach { r in
-                try out.line(fields(file: r.file, line: r.line, column: r.column, value: r.value, reason: r.reason,
+                try out.line(fields(file: r.file, line: r.location, column: r.column, value: r.value, reason: r.reason,
                                     loadedAt: s.loadedAt ?? ""))
                 n += 1
             }
@@ -40,7 +48,7 @@ public enum RejectsReport {
     }
 
     /// Extract text keeps the formula guard (PRECISE.md 27): the file name and the value.
-    static func fields(file: String, line: Int, column: String, value: String, reason: String, loadedAt: String) -> [String] {
-        [CSVText.guarded(file), String(line), column, CSVText.guarded(value), reason, loadedAt]
+    static func fields(file: String, line: String, column: String, value: String, reason: String, loadedAt: String) -> [String] {
+        [CSVText.guarded(file), line, column, CSVText.guarded(value), reason, loadedAt]
     }
 }

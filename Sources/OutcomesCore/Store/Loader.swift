@@ -17,6 +17,9 @@ public struct FileLoadResult: Sendable, Equatable {
     public var unchanged = false
     /// Over the reject threshold: nothing from it was loaded (exit 4).
     public var overRejectLimit = false
+    /// Set for a national return read by its built-in profile (rows read are then the return's
+    /// records, rows loaded its episodes: docs/RETURNS.md).
+    public var returnSource: RecognisedReturn?
 }
 
 /// The outcome of loading a folder.
@@ -74,46 +77,80 @@ public struct Loader {
         self.store = store; self.rules = rules; self.maxRejectPct = maxRejectPct; self.write = write
     }
 
-    /// The extract files of a folder in load order, and warnings for the files it ignores.
+    /// The extract files of a folder in load order, and warnings for the files it ignores
+    /// (national returns are listed among the episodes files; see `plan(folder:)`).
     public static func discover(folder: String) throws -> (files: [(name: String, kind: ExtractKind)], warnings: [String]) {
-        try SafeFiles.requireFolder(folder, option: "--extracts")
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
-            throw ExtractError.unreadable(file: folder, detail: "the folder cannot be listed (permission denied)")
-        }
-        var files: [(String, ExtractKind)] = []
-        var warnings: [String] = []
-        for n in names where !n.hasPrefix(".") {
-            if let k = ExtractKind.of(fileName: n) { files.append((n, k)) } else {
-                warnings.append("\(n): not an extract (names start episodes, outcomes, attendance or feedback and end .csv or .csv.gz); ignored")
-            }
-        }
-        files.sort { a, b in a.1 != b.1 ? a.1 < b.1 : a.0.utf8.lexicographicallyPrecedes(b.0.utf8) }
-        return (files, warnings.sorted())
+        let plan = try plan(folder: folder)
+        return (plan.items.map { ($0.name, $0.kind) }, plan.warnings)
     }
 
     /// Loads (or, with `write == false`, validates) every extract in `folder`.
     public func load(folder: String) throws -> LoadReport {
         var report = LoadReport()
-        let (files, warnings) = try Self.discover(folder: folder)
-        report.warnings = warnings
+        let plan = try Self.plan(folder: folder)
+        report.warnings = plan.warnings
         var sameRunEpisodes = Set<String>()
         var storedEpisodes: Set<String>?
-        for (name, kind) in files {
+        // The 903 header tables are read once, when the first 903 episodes table needs them; their
+        // results join the report before that table's own.
+        var ssda903Children: [String: SSDA903Child]?
+        var headerResults: [(FileLoadResult, RejectSpool)] = []
+        func ssda903Headers() throws -> [String: SSDA903Child]? {
+            if plan.ssda903Headers.isEmpty { return nil }
+            if let c = ssda903Children { return c }
+            let (children, tables) = try Self.readSSDA903Headers(folder: folder, plan: plan)
+            for t in tables {
+                var r = FileLoadResult(file: t.file, kind: .episodes,
+                                       sha256: try Self.sha256(path: (folder as NSString).appendingPathComponent(t.file)))
+                r.returnSource = .ssda903(.header)
+                r.rowsRead = t.rowsRead; r.rowsRejected = t.rejects.count; r.rowsLoaded = t.rowsRead - t.rejects.count
+                r.linesRead = t.rowsRead; r.linesRejected = t.rejects.count
+                let headerSpool = RejectSpool(file: t.file, memoryLimit: rejectMemoryLimit)
+                for j in t.rejects { headerSpool.append(j) }
+                headerResults.append((r, headerSpool))
+            }
+            ssda903Children = children
+            return children
+        }
+        for item in plan.items {
+            let (name, kind) = (item.name, item.kind)
             let path = (folder as NSString).appendingPathComponent(name)
             do {
                 // Taken before reading: a file changed while it is read then fails to match next time.
                 let identity = FileIdentity(path: path)
-                if write, let store, !verifyUnchanged, let identity,
-                   let sha = try store.loggedSHA256(file: name, identity: identity) {
-                    let r = FileLoadResult(file: name, kind: kind, sha256: sha, unchanged: true)
+                // A return is always hashed: a 903 episodes table's identity covers its header tables.
+                let returnSHA = item.source == nil ? nil : try Self.returnSHA(folder: folder, item: item, plan: plan)
+                let logged: String?
+                if let returnSHA { logged = try store.map { try $0.wasLoaded(sha256: returnSHA) ? returnSHA : nil } ?? nil }
+                else if let store, !verifyUnchanged, let identity { logged = try store.loggedSHA256(file: name, identity: identity) }
+                else { logged = nil }
+                if write, let sha = logged {
+                    var r = FileLoadResult(file: name, kind: kind, sha256: sha, unchanged: true)
+                    r.returnSource = item.source
                     report.files.append(r); progress?(.fileFinished(r))
                     continue
                 }
                 if kind != .episodes && storedEpisodes == nil { storedEpisodes = try store?.episodeIDs() ?? [] }
                 let known = (storedEpisodes ?? []).union(sameRunEpisodes)
                 let spool = RejectSpool(file: name, memoryLimit: rejectMemoryLimit)
-                var result = try loadFile(path: path, name: name, kind: kind, identity: identity, known: known,
+                var result: FileLoadResult
+                if let source = item.source, let returnSHA {
+                    defer {
+                        for (r, headerSpool) in headerResults {
+                            report.files.append(r); report.spools.append(headerSpool)
+                            progress?(.fileFinished(r))
+                        }
+                        headerResults = []
+                    }
+                    var warnings: [String] = []
+                    result = try loadReturn(path: path, name: name, source: source, sha: returnSHA, identity: identity,
+                                            headers: ssda903Headers, episodes: &sameRunEpisodes, spool: spool,
+                                            warnings: &warnings)
+                    report.warnings += warnings
+                } else {
+                    result = try loadFile(path: path, name: name, kind: kind, identity: identity, known: known,
                                           episodes: &sameRunEpisodes, spool: spool)
+                }
                 if result.unchanged {
                     // Counted as a skipped file, like one skipped unread: its rows were loaded before.
                     let r = FileLoadResult(file: name, kind: kind, sha256: result.sha256, unchanged: true)
@@ -244,7 +281,7 @@ public struct Loader {
     }
 
     /// More than `maxRejectPct` of the file's physical data lines were in rejected records.
-    private func isOverLimit(_ r: FileLoadResult) -> Bool {
+    func isOverLimit(_ r: FileLoadResult) -> Bool {
         r.linesRead > 0 && Double(r.linesRejected) * 100 > maxRejectPct * Double(r.linesRead)
     }
 

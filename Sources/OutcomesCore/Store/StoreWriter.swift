@@ -35,7 +35,9 @@ public struct StoreWriter {
             VALUES (?,?,?,?,?,?,?,?)
             """)
         try spool.forEach { r in
-            st.int(1, Int(loadID)); st.text(2, r.file); st.text(3, sha256); st.int(4, r.line)
+            st.int(1, Int(loadID)); st.text(2, r.file); st.text(3, sha256)
+            // A workbook row keeps its sheet: `List 6!17` is stored as text in the line column.
+            if r.sheet != nil { st.text(4, r.location) } else { st.int(4, r.line) }
             st.text(5, r.column); st.text(6, r.value); st.text(7, r.reason); st.text(8, loadedAt)
             try st.step()
         }
