@@ -335,10 +335,33 @@ import Testing
             .replacingOccurrences(of: "&amp;", with: "&")
     }
 
-    /// Writes the fixture page for `scripts/render-summary.sh` when SUMMARY_PREVIEW_DIR is set.
+    /// Writes the fixture page for `scripts/render-summary.sh` into SUMMARY_PREVIEW_DIR (a temporary
+    /// folder when it is not set), then reads it back: the file must be the page, byte for byte,
+    /// whole (it ends with the closing tag) and owner-only like every output.
     @Test func writesPreviewWhenAsked() throws {
-        guard let dir = ProcessInfo.processInfo.environment["SUMMARY_PREVIEW_DIR"] else { return }
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try page.write(toFile: dir + "/summary.html", atomically: true, encoding: .utf8)
+        let scratch = TempDir()
+        let dir = ProcessInfo.processInfo.environment["SUMMARY_PREVIEW_DIR"] ?? scratch.path
+        try SafeFiles.makeDirectories(dir)
+        let path = dir + "/summary.html"
+        let html = page
+        try SafeFiles.replaceFile(path, data: Data(html.utf8))
+        let back = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(back == Data(html.utf8))
+        #expect(String(decoding: back, as: UTF8.self).hasSuffix("</html>\n"))
+        #expect(back.count > 10_000, "the preview is \(back.count) bytes: the page lost its sections")
+        let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as! Int) & 0o777
+        #expect(mode == 0o600)
+    }
+
+    /// The impact figure and the definitions describe the configured settings, not the defaults.
+    @Test func impactTextUsesTheConfiguredSettings() {
+        let custom = SummaryPage.html(tables: tables, period: SummaryFixtures.period, load: SummaryFixtures.load(),
+                                      impactDaysBefore: 60, impactMinSessions: 12)
+        #expect(custom.contains("in the 60 days before allocation"))
+        #expect(custom.contains("at least 12 possible sessions"))
+        #expect(custom.contains("Before the work (60 days)"))
+        #expect(!custom.contains("90 days") && !custom.contains("at least 20 possible"))
+        // The defaults are the contract's: 90 days and 20 sessions.
+        #expect(page.contains("in the 90 days before allocation") && page.contains("at least 20 possible sessions"))
     }
 }

@@ -4,6 +4,9 @@ import Foundation
 struct SummaryContext {
     let tables: SummaryTables
     let period: Month
+    /// The attendance impact settings the tables were computed with (docs/METRICS.md 2).
+    var impactDaysBefore = 90
+    var impactMinSessions = 20
     static let rolling = "Rolling 12 months"
 
     /// `March 2026`.

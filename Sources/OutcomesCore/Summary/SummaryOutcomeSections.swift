@@ -139,11 +139,11 @@ extension SummaryContext {
         return SummaryFigure(
             id: "att-impact", title: "Attendance before and during the work",
             summary: "Dumbbell chart: for episodes closed in the 12 months to \(Self.monthName(period)), the mean attendance "
-                + "in the 90 days before allocation and during the episode, overall and by level, with the number of episodes. "
+                + "in the \(impactDaysBefore) days before allocation and during the episode, overall and by level, with the number of episodes. "
                 + "The table below gives the figures.",
             drawing: chart.svg, width: 480, height: chart.height,
-            legend: [("Before the work (90 days)", .baseline), ("During the work", .latest)], table: table,
-            note: "Episodes count when both parts have at least 20 possible sessions."
+            legend: [("Before the work (\(impactDaysBefore) days)", .baseline), ("During the work", .latest)], table: table,
+            note: "Episodes count when both parts have at least \(impactMinSessions) possible sessions."
                 + (domain.lowerBound > 0 ? " Axis does not start at 0: the scale runs from \(NumberFormat.rounded(domain.lowerBound, dp: 0))%." : ""))
     }
 }

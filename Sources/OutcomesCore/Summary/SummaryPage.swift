@@ -14,9 +14,13 @@ public enum SummaryPage {
     ///   - tables: the month's metric tables, suppression applied (names without `.csv`).
     ///   - period: the reporting month, named at the top.
     ///   - load: the extracts loaded by this run, for the sources section (empty for `report`).
+    ///   - impactDaysBefore, impactMinSessions: the configured `attendance_impact` settings, so the
+    ///     page describes the figures as they were computed.
     /// - Returns: the whole HTML document; the same inputs give the same bytes.
-    public static func html(tables: [OutputTable], period: Month, load: LoadReport) -> String {
-        let ctx = SummaryContext(tables: SummaryTables(tables), period: period)
+    public static func html(tables: [OutputTable], period: Month, load: LoadReport,
+                            impactDaysBefore: Int = 90, impactMinSessions: Int = 20) -> String {
+        let ctx = SummaryContext(tables: SummaryTables(tables), period: period,
+                                 impactDaysBefore: impactDaysBefore, impactMinSessions: impactMinSessions)
         let month = SummaryContext.monthName(period)
         var s = "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
         s += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -104,22 +108,22 @@ public enum SummaryPage {
         s += "with no data), and \(SummaryMarkup.figure("x")) that it is not available in this month's tables.</p>\n"
         s += "<h3>Definitions</h3>\n<p class=\"print-only\">The definitions of every measure are in this page's "
         s += "About section on screen (summary.html) and in the tables' .meta.csv files.</p>\n<dl>\n"
-        for (term, text) in definitions { s += "<dt>\(HTMLText.esc(term))</dt><dd>\(HTMLText.esc(text))</dd>\n" }
+        for (term, text) in definitions(ctx) { s += "<dt>\(HTMLText.esc(term))</dt><dd>\(HTMLText.esc(text))</dd>\n" }
         s += "</dl>\n</div>\n"
         return s
     }
 
-    static let definitions: [(String, String)] = [
+    static func definitions(_ ctx: SummaryContext) -> [(String, String)] { [
         ("Episode", "A period of work with a child, from allocation to closure. A child may have more than one."),
         ("Distance travelled", "For each episode and outcome domain, the change between the first score (at entry) and the latest later score, on a scale of 1 (most worried) to 10 (no worries). Family and practitioner ratings are kept apart. Improved means the score rose."),
         ("Attendance", "Sessions attended as a percentage of possible sessions, counting sessions while the child had an open episode. All pupils means every pupil in the schools' attendance data, whether or not we worked with them."),
         ("Persistent absence", "Pupils who missed 10% or more of their possible sessions, as a percentage of pupils."),
-        ("Before and during the work", "For episodes closed in the window: attendance in the 90 days before allocation against attendance from allocation to closure, when each part has at least 20 possible sessions."),
+        ("Before and during the work", "For episodes closed in the window: attendance in the \(ctx.impactDaysBefore) days before allocation against attendance from allocation to closure, when each part has at least \(ctx.impactMinSessions) possible sessions."),
         ("Feedback % positive", "Answers that agreed or were positive, as a percentage of answered questions. The 95% interval is a Wilson score interval. The previous period is the 12 months before this window."),
         ("Timeliness", "Episodes meeting each practice standard, as a percentage of episodes where the deadline has passed or the event has happened. Working days leave out weekends and bank holidays."),
         ("Referrals, allocations, closures", "Episodes referred, allocated or closed in each month; episodes open counts those open on the month's last day."),
         ("Changes on the previous month", "The difference between the two months' figures as shown, from the month-by-month tables. Where this month's tables hold no earlier figure the page says there is no comparison."),
-    ]
+    ] }
 
     static let css = """
     @page { size: A4 portrait; margin: 12mm; }
