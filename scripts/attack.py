@@ -276,7 +276,7 @@ def main():
     narrow = sum(1 for v in range(len(lo)) if lo[v] != hi[v] and hi[v] - lo[v] <= 1)
     print(f"pinned to two values: {narrow}")
     if bad:
-        print("relation kinds dropped (false on fully shown rows):")
+        print("relation kinds dropped (false on a fully shown row, or an exact one never seen fully shown):")
         for k in sorted(bad): print(f"  {k}: held {s.kind_checked[k][0]}, failed {s.kind_checked[k][1]}")
     if "-v" in os.environ.get("ATTACK_VERBOSE", ""):
         for v in pinned[:50]: print("  pinned", s.name[v], lo[v])
