@@ -120,7 +120,13 @@ import Testing
                             (keys.file("none.key"), "missing")] {
             let work = TempDir()
             #expect(Self.run(work, keyFile: file) == .usage, "\(why)")
-            #expect(!FileManager.default.fileExists(atPath: work.file("out")), "\(why): nothing written")
+            let written = (FileManager.default.enumerator(atPath: work.file("out"))?.allObjects as? [String] ?? [])
+                .filter { $0.hasSuffix(".csv") || $0.hasSuffix(".html") }
+            #expect(written.isEmpty, "\(why): nothing written")
+            // The key is checked before any row is read: the store (opened first) holds none.
+            let stored = try Store(path: work.file("store/outcomes.db"), readOnly: true)
+                .read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM episodes") }
+            #expect(stored == 0, "\(why): nothing loaded")
             #expect(throws: ConfigError.self) { _ = try Pseudonymiser.load(keyFile: file) }
         }
         // A good key inside the output folder or beside the store is refused too.
