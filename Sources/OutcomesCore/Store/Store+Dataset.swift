@@ -93,6 +93,9 @@ extension Store {
             """)
         st.text(1, range.lower); st.text(2, range.upper)
         var last = ""
+        // The few domain codes, each decoded once and shared by its rows (a String of 16 bytes or
+        // more, like `family_relationships`, is a heap object).
+        var domains: [String] = []
         while try st.next() {
             // Rows come grouped by episode: share one String per episode id.
             let idBytes = st.bytes(0)
@@ -100,10 +103,18 @@ extension Store {
             let stage: Stage = switch st.bytes(2).first { case UInt8(ascii: "e"): st.bytes(2).count == 5 ? .entry : .exit
                                                          default: .review }
             outcomes.append(OutcomeScore(episodeID: last, assessmentDate: st.day(1) ?? 0, stage: stage,
-                                         domain: st.column(3), score: st.integer(5) ?? 0,
+                                         domain: Self.interned(st.bytes(3), in: &domains), score: st.integer(5) ?? 0,
                                          ratedBy: st.bytes(4).first == UInt8(ascii: "f") ? .family : .practitioner))
         }
         return outcomes
+    }
+
+    /// The string of `bytes` from `table`, added when new (a linear scan over at most 64: there are a dozen domain codes).
+    static func interned(_ bytes: UnsafeBufferPointer<UInt8>, in table: inout [String]) -> String {
+        for s in table where s.utf8.elementsEqual(bytes) { return s }
+        let s = String(decoding: bytes, as: UTF8.self)
+        if table.count < 64 { table.append(s) }
+        return s
     }
 
     static func feedback(_ db: Database) throws -> [FeedbackAnswer] {
@@ -191,8 +202,8 @@ extension Store {
             let u = st.bytes(1)
             if school == nil || !school!.utf8.elementsEqual(u) { flushSchool(); school = String(decoding: u, as: UTF8.self) }
             let mb = st.bytes(2)
-            guard mb.count == 7, let y = Int(String(decoding: mb[0..<4], as: UTF8.self)),
-                  let mo = Int(String(decoding: mb[5..<7], as: UTF8.self)) else { continue }
+            // Parsed from the column's bytes: no String per row.
+            guard mb.count == 7, let y = FieldParsers.number(mb, 0, 4), let mo = FieldParsers.number(mb, 5, 7) else { continue }
             let m = Month(year: y, month: mo)
             if m != month { flushMonth(); month = m }
             let marks = st.bytes(3)
