@@ -9,7 +9,7 @@ work="${TMPDIR:-/tmp}/bench-reader"
 rows="${1:-6250000}"
 mkdir -p "$work/czlib"
 cat > "$work/czlib/module.modulemap" <<MAP
-module CZlib { header "$root/Sources/CZlib/include/CZlib.h" link "z" export * }
+module COutcomesZlib { header "$root/Sources/COutcomesZlib/include/COutcomesZlib.h" link "z" export * }
 MAP
 cat > "$work/main.swift" <<'SWIFT'
 import Foundation

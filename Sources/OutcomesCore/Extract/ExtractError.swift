@@ -13,6 +13,13 @@ public enum ExtractError: LocalizedError, Equatable, Sendable {
     case missingColumn(file: String, column: String)
     /// The file has no header row at all.
     case noHeader(file: String)
+    /// An SSDA903 episodes table with no 903 header table in the same folder (docs/RETURNS.md).
+    case missing903Header(file: String)
+    /// A quoted field opened on `line` is still open at the end of the file (PRECISE.md 29).
+    case unclosedQuote(file: String, line: Int)
+    /// Two header columns have the same name after trimming and case-folding (PRECISE.md 30);
+    /// positions count from 1.
+    case duplicateColumn(file: String, column: String, first: Int, second: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -26,6 +33,12 @@ public enum ExtractError: LocalizedError, Equatable, Sendable {
             return "\(f): required column '\(c)' is missing from the header (line 1). Nothing from this file was loaded; add the column and export again."
         case let .noHeader(f):
             return "\(f): the file is empty (no header row). Export the extract again."
+        case let .missing903Header(f):
+            return "\(f): an SSDA903 episodes table, but the folder holds no 903 header table (a CSV with CHILD, SEX, DOB, ETHNIC), which gives each child's gender, birth month and ethnicity. Nothing from this file was loaded; put the header table of the same return beside it."
+        case let .unclosedQuote(f, l):
+            return "\(f): line \(l): a quoted field opened here is never closed, so the rest of the file would be read as one value. Nothing from this file was loaded; find the stray \" on line \(l) (a value that starts with a quote), remove it or close it, and export again."
+        case let .duplicateColumn(f, c, a, b):
+            return "\(f): line 1: the header names column '\(c)' twice (columns \(a) and \(b)). Nothing from this file was loaded; rename or remove one of them and export again."
         }
     }
 }
@@ -40,6 +53,12 @@ public struct Reject: Sendable, Equatable, Hashable {
     public var column: String
     public var value: String
     public var reason: String
+    /// The workbook sheet the row is on (nil for text files); the report then shows `sheet!line`
+    /// (PROFILES.md 6).
+    public var sheet: String? = nil
+
+    /// `line`, or `sheet!line` for a workbook row, as the rejects report prints it.
+    public var location: String { sheet.map { "\($0)!\(line)" } ?? String(line) }
 
     public init(file: String, line: Int, column: String, value: String, reason: String) {
         self.file = file; self.line = line; self.column = column; self.value = value; self.reason = reason

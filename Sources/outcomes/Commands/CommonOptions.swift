@@ -12,6 +12,8 @@ struct CommonOptions: ParsableArguments {
     var config: String?
     @Option(name: .long, help: "Percentage of a file's rows that may be rejected before the run fails (exit 4).")
     var maxRejectPct: Double?
+    @Flag(name: .long, help: "Hash every extract, even those whose size, modification time and inode match the load log.")
+    var verifyUnchanged = false
     @Flag(name: .long, help: "Print errors only.")
     var quiet = false
     @Flag(name: .long, help: "Add timings and details.")
@@ -41,6 +43,7 @@ struct CommonOptions: ParsableArguments {
             throw ExitCode(ExitStatus.usage.rawValue)
         }
         if let p = maxRejectPct { o.config.maxRejectPct = p }
+        o.verifyUnchanged = verifyUnchanged
         return o
     }
 }
