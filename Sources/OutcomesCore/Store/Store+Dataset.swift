@@ -93,9 +93,6 @@ extension Store {
             """)
         st.text(1, range.lower); st.text(2, range.upper)
         var last = ""
-        // The few domain codes, each decoded once and shared by its rows (a String of 16 bytes or
-        // more, like `family_relationships`, is a heap object).
-        var domains: [String] = []
         while try st.next() {
             // Rows come grouped by episode: share one String per episode id.
             let idBytes = st.bytes(0)
@@ -103,18 +100,10 @@ extension Store {
             let stage: Stage = switch st.bytes(2).first { case UInt8(ascii: "e"): st.bytes(2).count == 5 ? .entry : .exit
                                                          default: .review }
             outcomes.append(OutcomeScore(episodeID: last, assessmentDate: st.day(1) ?? 0, stage: stage,
-                                         domain: Self.interned(st.bytes(3), in: &domains), score: st.integer(5) ?? 0,
+                                         domain: st.column(3), score: st.integer(5) ?? 0,
                                          ratedBy: st.bytes(4).first == UInt8(ascii: "f") ? .family : .practitioner))
         }
         return outcomes
-    }
-
-    /// The string of `bytes` from `table`, added when new (a linear scan over at most 64: there are a dozen domain codes).
-    static func interned(_ bytes: UnsafeBufferPointer<UInt8>, in table: inout [String]) -> String {
-        for s in table where s.utf8.elementsEqual(bytes) { return s }
-        let s = String(decoding: bytes, as: UTF8.self)
-        if table.count < 64 { table.append(s) }
-        return s
     }
 
     static func feedback(_ db: Database) throws -> [FeedbackAnswer] {
