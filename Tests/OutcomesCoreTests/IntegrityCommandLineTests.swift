@@ -121,7 +121,7 @@ import Testing
         let c = try CLI.run(["report", "--db", "s.db", "--out", "out", "--period", "2019-01", "--queries", "none"], cwd: t.path)
         #expect(c.status == 2 && c.stderr.contains(range))
         let written = try FileManager.default.contentsOfDirectory(atPath: t.file("out")).sorted()
-        #expect(written == ["2026-10"])
+        #expect(written == [".outcomes.lock", "2026-10"])  // the lock stays (docs/OUTPUTS.md); no new period folder
         // The default period is unchanged: the sample's last month.
         let d = try CLI.run(runArgs(period: nil), cwd: t.path)
         #expect(d.status == 0 && d.stderr.contains("reporting 2026-10"))
@@ -164,6 +164,17 @@ import Testing
         // Starting again loads everything anew.
         let d = try CLI.run(["load", "--extracts", "in", "--db", "s.db"], cwd: t.path)
         #expect(d.status == 0 && !d.stderr.contains("unchanged"))
+    }
+
+    @Test func resetRefusesAStoreARunIsUsing() throws {
+        let t = try workspace()
+        #expect(try CLI.run(["load", "--extracts", "in", "--db", "s.db"], cwd: t.path).status == 0)
+        // This test process holds the store's lock, as a run in progress would.
+        let lock = try RunLock.forStore(t.file("s.db"))
+        let r = try CLI.run(["reset", "--db", "s.db", "--yes"], cwd: t.path)
+        #expect(r.status == 2 && r.stderr.contains("\(getpid())"), "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: t.file("s.db")))
+        withExtendedLifetime(lock) {}
     }
 
     @Test func resetAsksOnATerminal() throws {

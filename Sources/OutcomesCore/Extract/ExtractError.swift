@@ -13,6 +13,8 @@ public enum ExtractError: LocalizedError, Equatable, Sendable {
     case missingColumn(file: String, column: String)
     /// The file has no header row at all.
     case noHeader(file: String)
+    /// One record is longer than the reader's 1 GB limit (almost always an unclosed quote).
+    case recordTooLong(file: String, line: Int)
     /// An SSDA903 episodes table with no 903 header table in the same folder (docs/RETURNS.md).
     case missing903Header(file: String)
     /// A quoted field opened on `line` is still open at the end of the file (PRECISE.md 29).
@@ -33,6 +35,8 @@ public enum ExtractError: LocalizedError, Equatable, Sendable {
             return "\(f): required column '\(c)' is missing from the header (line 1). Nothing from this file was loaded; add the column and export again."
         case let .noHeader(f):
             return "\(f): the file is empty (no header row). Export the extract again."
+        case let .recordTooLong(f, line):
+            return "\(f): the record starting at line \(line) is longer than 1 GB, the most one record may hold; this is almost always a quote (\") that is never closed. Fix the quoting at that line and export again."
         case let .missing903Header(f):
             return "\(f): an SSDA903 episodes table, but the folder holds no 903 header table (a CSV with CHILD, SEX, DOB, ETHNIC), which gives each child's gender, birth month and ethnicity. Nothing from this file was loaded; put the header table of the same return beside it."
         case let .unclosedQuote(f, l):

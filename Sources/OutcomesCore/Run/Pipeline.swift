@@ -18,6 +18,8 @@ public struct RunOptions: Sendable {
     public var config = OutcomesConfig()
     public var threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
     public var summary = true
+    /// Write `outcomes.xlsx` (off with `--no-workbook`).
+    public var workbook = true
     /// Hash every extract even when the load log says it is unchanged (`--verify-unchanged`).
     public var verifyUnchanged = false
     /// The day of the run (for the default period); a parameter so tests can fix it.
@@ -43,6 +45,9 @@ public final class Pipeline {
     /// `outcomes run`: load the extracts, then report.
     public func run() -> ExitStatus {
         guarded {
+            // One run at a time (docs/OUTPUTS.md): locks beside the store and in the output root.
+            let locks = try [RunLock.forStore(options.db), RunLock.forOutput(options.out)]
+            defer { withExtendedLifetime(locks) {} }
             try self.checkPeriodHasEnded()
             let store = try Store(path: options.db)
             let load = try self.load(into: store)
@@ -54,6 +59,8 @@ public final class Pipeline {
     /// `outcomes load`: load only.
     public func loadOnly() -> ExitStatus {
         guarded {
+            let lock = try RunLock.forStore(options.db)
+            defer { withExtendedLifetime(lock) {} }
             let store = try Store(path: options.db)
             let load = try self.load(into: store)
             return self.failureStatus(load) ?? .success
@@ -66,8 +73,12 @@ public final class Pipeline {
             guard FileManager.default.fileExists(atPath: options.db) else {
                 throw RunError.noStore(options.db)
             }
+            let locks = try [RunLock.forStore(options.db), RunLock.forOutput(options.out)]
+            defer { withExtendedLifetime(locks) {} }
             try self.checkPeriodHasEnded()
-            return try self.report(store: try Store(path: options.db), load: LoadReport(), command: "report")
+            // A store its owner made read-only is still reported from, on a read-only connection.
+            let store = try Store(path: options.db, readOnly: SafeFiles.isReadOnly(options.db))
+            return try self.report(store: store, load: LoadReport(), command: "report")
         }
     }
 
@@ -80,7 +91,8 @@ public final class Pipeline {
             loader.progress = { [console] e in if case .fileFinished(let r) = e { console.step(Self.describe(r)) } }
             let report = try loader.load(folder: options.extracts)
             for w in report.warnings { console.warning(w) }
-            try OutputFolder.makeDirectory((rejectsPath as NSString).deletingLastPathComponent.isEmpty ? "." : (rejectsPath as NSString).deletingLastPathComponent)
+            try OutputFolder.makeDirectory(SafeFiles.folder(of: rejectsPath))
+            try SafeFiles.checkReplaceable(rejectsPath)  // a symbolic link there is an error naming it
             let out = try StreamingFile(path: rejectsPath, replace: true)
             let n = try RejectsReport.write(spools: report.spools, to: out)
             try out.close()
@@ -129,9 +141,14 @@ public final class Pipeline {
         do {
             try OutputFolder.makeDirectory(options.out)
             try OutputFolder.makeDirectory(folder)
+            try SafeFiles.checkReplaceable(path)
             let out = try StreamingFile(path: path, replace: true)
             try RejectsReport.write(spools: load.spools, to: out)
             try out.close()
+        } catch let e as FileSafetyError where e == .symbolicLink(path) {
+            // Never written through: a link there is the user's to sort out (exit 2).
+            console.error("could not write the rejects report: \(e.localizedDescription)")
+            return .usage
         } catch { console.error("could not write the rejects report \(path): \(error.localizedDescription)") }
         if let e = load.contractError {
             console.error("\(e.localizedDescription) No tables were written; the rejects report is \(path).")
@@ -155,6 +172,9 @@ public final class Pipeline {
                                 impactMinSessions: options.config.impactMinSessions,
                                 extraHolidays: options.config.extraBankHolidays, threads: options.threads)
         let folder = try OutputFolder(root: options.out, period: period)
+        if !folder.leftovers.isEmpty {
+            console.warning("\(options.out) holds \(folder.leftovers.joined(separator: ", ")), left by a run that did not finish; outcomes never deletes what another run made, so delete them yourself when no run is active")
+        }
         do {
             // The data-quality checks and the analysts' queries read the store themselves: they run
             // alongside the reading, then the metric jobs side by side; files are written afterwards
@@ -162,7 +182,9 @@ public final class Pipeline {
             let writer = TableWriter(period: period, geography: ctx.geography)
             let jobs = MetricTables.jobs
             let queriesFolder = options.queries.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
-            let runner = QueryRunner(storePath: options.db, period: period, threshold: options.suppressMax)
+            let runner = QueryRunner(storePath: options.db, period: period, threshold: options.suppressMax,
+                                     timeoutSeconds: options.config.queryTimeoutSeconds,
+                                     maxMegabytes: options.config.queryMaxMegabytes)
             let thresholds = options.config.qualityThresholds
             let staging = folder.stagingPath
             let console = self.console
@@ -236,8 +258,11 @@ public final class Pipeline {
             try folder.writeStream(OutputFolder.restricted + "/rejects.csv") { try RejectsReport.write(store: store, to: $0) }
             console.detail("wrote the tables")
             if options.summary {
-                try folder.write("summary.html", text: SummaryPage.html(tables: tables, period: period, load: load))
+                try folder.write("summary.html", text: SummaryPage.html(tables: tables, period: period, load: load,
+                                                                        impactDaysBefore: options.config.impactDaysBefore,
+                                                                        impactMinSessions: options.config.impactMinSessions))
             }
+            if options.workbook { try writeWorkbook(folder, period: period, load: load) }
             let manifest = Manifest(command: command, period: period, options: manifestOptions(period),
                                     started: started, finished: Date(), inputs: load.files, outputs: folder.written,
                                     suppression: suppressed.hiddenBy)
@@ -322,8 +347,11 @@ public final class Pipeline {
             console.error(e.localizedDescription); return .usage
         } catch let e as RunError {
             console.error(e.localizedDescription); return e.status
+        } catch let e as FileSafetyError {
+            console.error(e.localizedDescription); return e.status
         } catch {
-            console.error("unexpected failure: \(error.localizedDescription). The previous outputs were left as they were.")
+            let what = SafeFiles.explain(error, store: options.db) ?? "unexpected failure: \(error.localizedDescription)."
+            console.error("\(what) The previous outputs were left as they were.")
             return .failure
         }
     }

@@ -26,8 +26,9 @@ extension Loader {
     /// content whatever its name (a 903 episodes table called `episodes.csv` is still 903), so
     /// content is looked at before the name prefix of EXTRACTS.md "Files".
     public static func plan(folder: String) throws -> LoadPlan {
+        try SafeFiles.requireFolder(folder, option: "--extracts")  // says "a file" or "does not exist" (exit 2)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
-            throw ExtractError.unreadable(file: folder, detail: "no such folder")
+            throw ExtractError.unreadable(file: folder, detail: "the folder cannot be listed (permission denied)")
         }
         var plan = LoadPlan()
         for n in names where !n.hasPrefix(".") {
