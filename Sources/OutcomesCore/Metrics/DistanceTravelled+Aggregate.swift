@@ -48,15 +48,24 @@ extension DistanceTravelledMetric {
         var children = 0
         var sumBaseline = 0
         var sumLatest = 0
-        var changes = [Int](repeating: 0, count: 19)
+        /// Lanes 0…18 count changes −9…9 (lane = change + 9; the rest stay 0). Held inline rather
+        /// than in an array, so a new row allocates nothing and adding to one is no
+        /// retain/release or uniqueness check (a county report adds to rows millions of times).
+        var lanes = SIMD32<Int32>()
+
+        /// The histogram as 19 counts, index = change + 9.
+        var changes: [Int] {
+            get { (0..<19).map { Int(lanes[$0]) } }
+            set { for k in 0..<19 { lanes[k] = Int32(newValue[k]) } }
+        }
 
         mutating func add(_ o: Observation) {
             n += 1; sumBaseline += o.baseline; sumLatest += o.latest
-            changes[o.latest - o.baseline + 9] += 1
+            lanes[o.latest - o.baseline + 9] &+= 1
         }
         mutating func merge(_ t: Totals) {
             n += t.n; children += t.children; sumBaseline += t.sumBaseline; sumLatest += t.sumLatest
-            for k in 0..<19 { changes[k] += t.changes[k] }
+            lanes &+= t.lanes
         }
     }
 
@@ -122,7 +131,9 @@ extension DistanceTravelledMetric {
                     let episode = data.episodes[e]
                     for (w, window) in windows.enumerated() where episode.allocationDate <= window.end {
                         for o in observations(scoresByEpisode[e], in: window) {
-                            for d in [0, domainIndex[o.domain]!] {
+                            let own = domainIndex[o.domain]!
+                            for d in 0...1 {
+                                let d = d == 0 ? 0 : own
                                 let bk = bandKey(window: w, domain: d, rater: o.rater)
                                 agg.bands[bk, default: [Int](repeating: 0, count: 25)][(o.baseline - 1) / 2 * 5 + (o.latest - 1) / 2] += 1
                                 for b in 0..<nBreakdowns {

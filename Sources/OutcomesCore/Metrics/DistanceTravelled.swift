@@ -77,9 +77,10 @@ public enum DistanceTravelledMetric {
     /// count hides its percentage; rule 3 over improved, no change, declined.
     static func cells(_ t: Totals, _ s: Suppression) -> [Cell] {
         let n = Double(t.n)
-        let declined = t.changes[0..<9].reduce(0, +), same = t.changes[9], improved = t.changes[10..<19].reduce(0, +)
+        let changes = t.changes
+        let declined = changes[0..<9].reduce(0, +), same = changes[9], improved = changes[10..<19].reduce(0, +)
         var sum = 0, sumSq = 0
-        for k in 0..<19 { let c = k - 9; sum += c * t.changes[k]; sumSq += c * c * t.changes[k] }
+        for k in 0..<19 { let c = k - 9; sum += c * changes[k]; sumSq += c * c * changes[k] }
         var sd = Cell.z, low = Cell.z, high = Cell.z
         if t.n >= 2 {
             // Sample variance from exact integer sums: (n Σc² − (Σc)²) / (n (n − 1)).
@@ -90,7 +91,7 @@ public enum DistanceTravelledMetric {
         }
         var cells: [Cell] = [
             .int(t.n), .int(t.children), .num(Double(t.sumBaseline) / n), .num(Double(t.sumLatest) / n),
-            .num(Double(sum) / n), .num(median(t.changes, n: t.n)), sd, low, high,
+            .num(Double(sum) / n), .num(median(changes, n: t.n)), sd, low, high,
             .int(improved), .int(same), .int(declined),
             .num(Double(improved) * 100 / n), .num(Double(same) * 100 / n), .num(Double(declined) * 100 / n),
         ]

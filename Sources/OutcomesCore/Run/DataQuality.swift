@@ -32,10 +32,20 @@ public enum DataQuality {
               """),
         Check(name: "attendance_n_marks_over_a_month_old_pct",
               description: "Sessions in the 12 months to the period end still marked N (reason not yet provided) more than a month before its end",
+              // Counted with SQLite's own string functions, not a Swift function parsing the month
+              // and the cutoff again on each of a county's 240,000 rows: a month before the cutoff's
+              // month counts all its N marks, the cutoff's month those in the slots of the days
+              // before the cutoff's day (slot 2 × (day − 1) + PM, docs/STORE.md), later months none.
               sql: """
-              SELECT coalesce(sum(outcomes_count_mark_before(marks, month, 'N', date(:end, '-1 month'))), 0),
+              SELECT coalesce(sum(CASE WHEN month < c.m THEN length(marks) - length(replace(marks, c.n, ''))
+                                       WHEN month = c.m THEN length(substr(marks, 1, c.slots))
+                                                             - length(replace(substr(marks, 1, c.slots), c.n, ''))
+                                       ELSE 0 END), 0),
                      coalesce(sum(sessions_possible + sessions_not_possible), 0)
-              FROM attendance_months
+              FROM attendance_months,
+                   (SELECT substr(date(:end, '-1 month'), 1, 7) AS m,
+                           2 * (CAST(substr(date(:end, '-1 month'), 9, 2) AS INTEGER) - 1) AS slots,
+                           '\(nMarkCharacter)' AS n) AS c
               WHERE month <= substr(:end, 1, 7) AND month > substr(date(:end, '-12 months'), 1, 7)
               """),
         Check(name: "pupils_with_no_school_pct", description: "Pupils whose attendance appears under no school",
@@ -44,6 +54,9 @@ public enum DataQuality {
               FROM attendance_months WHERE month <= substr(:end, 1, 7)
               """),
     ]
+
+    /// The packed-marks character of register code N (`'0' + mark number`, docs/STORE.md).
+    static let nMarkCharacter = String(UnicodeScalar(StoreSchema.noMark + AttendanceMarks.number(of: "N")!))
 
     /// One check's numerator and denominator as at the end of `period`.
     public static func figures(check i: Int, db: Database, period: Month) throws -> (num: Int, den: Int) {

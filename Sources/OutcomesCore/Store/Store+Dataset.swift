@@ -201,8 +201,8 @@ extension Store {
             let u = st.bytes(1)
             if school == nil || !school!.utf8.elementsEqual(u) { flushSchool(); school = String(decoding: u, as: UTF8.self) }
             let mb = st.bytes(2)
-            guard mb.count == 7, let y = Int(String(decoding: mb[0..<4], as: UTF8.self)),
-                  let mo = Int(String(decoding: mb[5..<7], as: UTF8.self)) else { continue }
+            // Parsed from the column's bytes: no String per row.
+            guard mb.count == 7, let y = FieldParsers.number(mb, 0, 4), let mo = FieldParsers.number(mb, 5, 7) else { continue }
             let m = Month(year: y, month: mo)
             if m != month { flushMonth(); month = m }
             let marks = st.bytes(3)

@@ -35,9 +35,6 @@ public final class Store {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA cache_size = -65536")
-            db.add(function: StoreFunctions.mergeMarks)
-            db.add(function: StoreFunctions.countMarks)
-            db.add(function: StoreFunctions.countMarkBefore)
         }
         queue = try DatabaseQueue(path: path, configuration: config)
         if !readOnly { try StoreMigrations.migrate(queue, path: path) }
@@ -84,47 +81,4 @@ public final class Store {
 
     /// Read access for report code and analysts' queries.
     public func read<T>(_ body: (Database) throws -> T) throws -> T { try queue.read(body) }
-}
-
-/// SQL functions the store's upserts use.
-enum StoreFunctions {
-    /// `outcomes_merge_marks(old, new)`: a later extract's session replaces the stored one; slots
-    /// the new row leaves empty keep their stored mark.
-    static let mergeMarks = DatabaseFunction("outcomes_merge_marks", argumentCount: 2, pure: true) { v in
-        guard let old = String.fromDatabaseValue(v[0]), let new = String.fromDatabaseValue(v[1]) else { return nil }
-        var o = Array(old.utf8)
-        let n = Array(new.utf8)
-        if o.count < n.count { o += [UInt8](repeating: StoreSchema.noMark, count: n.count - o.count) }
-        for i in 0..<n.count where n[i] != StoreSchema.noMark { o[i] = n[i] }
-        return String(decoding: o, as: UTF8.self)
-    }
-
-    /// `outcomes_count_mark_before(marks, month, mark, cutoff)`: sessions of one register code in a
-    /// packed month dated before `cutoff` (ISO), without unpacking the month into sessions.
-    static let countMarkBefore = DatabaseFunction("outcomes_count_mark_before", argumentCount: 4, pure: true) { v in
-        guard let m = String.fromDatabaseValue(v[0]), let monthText = String.fromDatabaseValue(v[1]),
-              let month = Month(text: monthText), let code = String.fromDatabaseValue(v[2]),
-              let number = AttendanceMarks.number(of: code), let cutoffText = String.fromDatabaseValue(v[3]),
-              let cutoff = Days.parseISO(cutoffText) else { return nil }
-        let target = StoreSchema.noMark + number
-        let first = month.firstDay
-        var n = 0, i = 0
-        for b in m.utf8 {
-            if b == target && first + Day(i / 2) < cutoff { n += 1 }
-            i += 1
-        }
-        return n
-    }
-
-    /// `outcomes_count_marks(marks, class)`: sessions of a mark class (0-4, see MarkClass) in a
-    /// packed month; class 5 counts possible sessions.
-    static let countMarks = DatabaseFunction("outcomes_count_marks", argumentCount: 2, pure: true) { v in
-        guard let m = String.fromDatabaseValue(v[0]), let c = Int.fromDatabaseValue(v[1]) else { return nil }
-        var n = 0
-        for b in m.utf8 where b != StoreSchema.noMark {
-            let cls = AttendanceMarks.cls(ofNumber: b - StoreSchema.noMark)
-            if c == 5 ? cls.isPossible : Int(cls.rawValue) == c { n += 1 }
-        }
-        return n
-    }
 }

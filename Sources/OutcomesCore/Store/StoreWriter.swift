@@ -93,25 +93,57 @@ public struct StoreWriter {
 
 /// The attendance UPSERT: a session already stored is replaced by the new row's mark; slots the
 /// new row leaves `'0'` keep their stored mark.
+///
+/// A new key (every row of a first load) is one plain insert. Only a key already stored (a later
+/// file, or a month a spilled batch meets again) reads the stored marks, merges them here and
+/// updates the row with the merged marks and their counts, rather than an `ON CONFLICT DO UPDATE`
+/// calling SQL functions that merged the two months once per column.
 final class AttendanceUpsert {
-    let st: Prepared
+    let db: Database
+    let insert: Prepared
+    let lookup: Prepared
+    let update: Prepared
 
     init(_ db: Database) throws {
-        st = try Prepared(db, """
-            INSERT INTO attendance_months VALUES (?,?,?,?,?,?,?,?,?)
-            ON CONFLICT (child_id, school_urn, month) DO UPDATE SET
-              marks = outcomes_merge_marks(marks, excluded.marks),
-              sessions_possible = outcomes_count_marks(outcomes_merge_marks(marks, excluded.marks), 5),
-              sessions_attended = outcomes_count_marks(outcomes_merge_marks(marks, excluded.marks), 1)
-                + outcomes_count_marks(outcomes_merge_marks(marks, excluded.marks), 2),
-              sessions_authorised = outcomes_count_marks(outcomes_merge_marks(marks, excluded.marks), 3),
-              sessions_unauthorised = outcomes_count_marks(outcomes_merge_marks(marks, excluded.marks), 4),
-              sessions_not_possible = outcomes_count_marks(outcomes_merge_marks(marks, excluded.marks), 0)
+        self.db = db
+        insert = try Prepared(db, "INSERT INTO attendance_months VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")
+        lookup = try Prepared(db, "SELECT marks FROM attendance_months WHERE child_id = ?1 AND school_urn = ?2 AND month = ?3")
+        update = try Prepared(db, """
+            UPDATE attendance_months SET marks = ?4, sessions_possible = ?5, sessions_attended = ?6,
+              sessions_authorised = ?7, sessions_unauthorised = ?8, sessions_not_possible = ?9
+            WHERE child_id = ?1 AND school_urn = ?2 AND month = ?3
             """)
     }
 
     func write(child: String, school: String, month: Month, marks: UnsafeBufferPointer<UInt8>) throws {
-        st.text(1, child); st.text(2, school); st.text(3, month.text)
+        try Self.bind(insert, child: child, school: school, month: month, marks: marks)
+        try insert.step()
+        guard sqlite3_changes(db.sqliteConnection) == 0 else { return }
+        // The key is stored: merge slot by slot, a set slot of the new row winning.
+        try Self.bindKey(lookup, child: child, school: school, month: month)
+        var merged: [UInt8] = []
+        if try lookup.next() {
+            merged = Array(lookup.bytes(0))
+            while try lookup.next() {}
+        }
+        if merged.count < marks.count {
+            merged += repeatElement(StoreSchema.noMark, count: marks.count - merged.count)
+        }
+        for i in 0..<marks.count where marks[i] != StoreSchema.noMark { merged[i] = marks[i] }
+        try merged.withUnsafeBufferPointer {
+            try Self.bind(update, child: child, school: school, month: month, marks: $0)
+        }
+        try update.step()
+    }
+
+    private static func bindKey(_ st: Prepared, child: String, school: String, month: Month) throws {
+        st.text(1, child); st.text(2, school); st.month(3, month)
+    }
+
+    /// Binds the key, the marks and their counts (parameters 1-9 in column order).
+    private static func bind(_ st: Prepared, child: String, school: String, month: Month,
+                             marks: UnsafeBufferPointer<UInt8>) throws {
+        try bindKey(st, child: child, school: school, month: month)
         st.ascii(4, marks)
         var t = SessionTotals()
         for b in marks where b != StoreSchema.noMark {
@@ -124,7 +156,6 @@ final class AttendanceUpsert {
         }
         st.int(5, t.possible); st.int(6, t.attended); st.int(7, t.authorised); st.int(8, t.unauthorised)
         st.int(9, t.notPossible)
-        try st.step()
     }
 }
 
@@ -229,7 +260,33 @@ final class Prepared {
     func ascii(_ i: Int32, _ b: UnsafeBufferPointer<UInt8>) {
         _ = sqlite3_bind_text(stmt, i, UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(b.count), Prepared.transient)
     }
-    func day(_ i: Int32, _ d: Day?) { text(i, d.map(Days.iso)) }
+    /// Binds a date as ISO `YYYY-MM-DD` text, formatted on the stack (no String per value).
+    func day(_ i: Int32, _ d: Day?) {
+        guard let d else { sqlite3_bind_null(stmt, i); return }
+        let c = Days.civil(d)
+        guard (0...9999).contains(c.year) else { text(i, Days.iso(d)); return }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { b in
+            Self.digits(c.year, 4, into: b, at: 0); b[4] = UInt8(ascii: "-")
+            Self.digits(c.month, 2, into: b, at: 5); b[7] = UInt8(ascii: "-")
+            Self.digits(c.day, 2, into: b, at: 8)
+            ascii(i, UnsafeBufferPointer(b))
+        }
+    }
+    /// Binds a month as `YYYY-MM` text, formatted on the stack.
+    func month(_ i: Int32, _ m: Month) {
+        guard (0...9999).contains(m.year) else { text(i, m.text); return }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 7) { b in
+            Self.digits(m.year, 4, into: b, at: 0); b[4] = UInt8(ascii: "-")
+            Self.digits(m.month, 2, into: b, at: 5)
+            ascii(i, UnsafeBufferPointer(b))
+        }
+    }
+    /// `v` (0 ≤ v < 10^width) as `width` zero-padded ASCII digits at `b[at...]`.
+    @inline(__always)
+    static func digits(_ v: Int, _ width: Int, into b: UnsafeMutableBufferPointer<UInt8>, at: Int) {
+        var v = v
+        for k in stride(from: at + width - 1, through: at, by: -1) { b[k] = UInt8(48 + v % 10); v /= 10 }
+    }
     func int(_ i: Int32, _ v: Int) { sqlite3_bind_int64(stmt, i, Int64(v)) }
     func null(_ i: Int32) { sqlite3_bind_null(stmt, i) }
 
