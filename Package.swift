@@ -14,19 +14,22 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         // zlib from the system: a tiny C shim because Swift cannot import inflateInit2 (a macro).
-        .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
+        // Not named CZlib: ZIPFoundation already has a C module of that name.
+        .target(name: "COutcomesZlib", linkerSettings: [.linkedLibrary("z")]),
         .target(
             name: "OutcomesCore",
             dependencies: [
-                "CZlib",
+                "COutcomesZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
@@ -39,7 +42,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OutcomesCoreTests",
-            dependencies: ["OutcomesCore"],
+            dependencies: ["OutcomesCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             exclude: ["Fixtures"]
         ),
     ],

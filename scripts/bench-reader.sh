@@ -9,7 +9,7 @@ work="${TMPDIR:-/tmp}/bench-reader"
 rows="${1:-6250000}"
 mkdir -p "$work/czlib"
 cat > "$work/czlib/module.modulemap" <<MAP
-module CZlib { header "$root/Sources/CZlib/include/CZlib.h" link "z" export * }
+module COutcomesZlib { header "$root/Sources/COutcomesZlib/include/COutcomesZlib.h" link "z" export * }
 MAP
 cat > "$work/main.swift" <<'SWIFT'
 import Foundation
@@ -61,7 +61,7 @@ if args[1] == "gen" {
 }
 SWIFT
 swiftc -Ounchecked -wmo -module-name BenchReader -I "$work/czlib" -lz \
-    "$root"/Sources/OutcomesCore/Extract/{CSVRecord,ExtractError,CSVReader,GzipInflater,GzipFileWriter}.swift \
+    "$root"/Sources/OutcomesCore/Extract/{CSVRecord,ExtractError,CSVReader,TextDecoding,GzipInflater,GzipFileWriter}.swift \
     "$work/main.swift" -o "$work/bench"
 if [ ! -f "$work/attendance.csv.gz" ]; then
     "$work/bench" gen "$work/attendance.csv" "$rows"

@@ -76,6 +76,14 @@ public struct AttendanceBatch {
         }
     }
 
+    /// Files a row the mapping step rejected before validation (a wrong field count).
+    public mutating func add(rejected r: Reject) { rowsRead += 1; rejects.append(r) }
+
+    /// Lets the mapping step restore source values and sheet names in rejects from `index` on.
+    public mutating func amendRejects(from index: Int, _ f: (inout Reject) -> Void) {
+        for i in index..<rejects.count { f(&rejects[i]) }
+    }
+
     @inline(__always)
     private mutating func pack(_ s: AttendanceSession, line: Int) throws {
         let c = Days.civil(s.date)

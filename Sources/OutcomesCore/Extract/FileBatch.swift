@@ -46,6 +46,14 @@ public struct FileBatch<V: RowValidator> {
         }
     }
 
+    /// Files a row the mapping step rejected before validation (a wrong field count).
+    public mutating func add(rejected r: Reject) { rowsRead += 1; rejects.append(r) }
+
+    /// Lets the mapping step restore source values and sheet names in rejects from `index` on.
+    public mutating func amendRejects(from index: Int, _ f: (inout Reject) -> Void) {
+        for i in index..<rejects.count { f(&rejects[i]) }
+    }
+
     /// The duplicate check, then the unknown-episode check.
     private func fileRule(_ row: V.Row, line: Int) -> Reject? {
         let key = validator.key(of: row)

@@ -1,4 +1,4 @@
-import CZlib
+import COutcomesZlib
 import Foundation
 
 /// Writes a gzip file in one pass, buffering small writes so a generator can emit a line at a

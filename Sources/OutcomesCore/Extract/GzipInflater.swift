@@ -1,4 +1,4 @@
-import CZlib
+import COutcomesZlib
 import Foundation
 
 /// Inflates a gzip file on a background thread into a small pool of chunks, so decompression

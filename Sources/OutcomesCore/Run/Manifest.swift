@@ -50,7 +50,7 @@ public enum RejectsReport {
     public static func csv(_ rejects: [Reject]) -> String {
         var out = CSVText.line(["file", "line", "column", "value", "reason"])
         for r in rejects {
-            out += CSVText.line([CSVText.guarded(r.file), String(r.line), r.column, CSVText.guarded(r.value), r.reason])
+            out += CSVText.line([CSVText.guarded(r.file), r.location, r.column, CSVText.guarded(r.value), r.reason])
         }
         return out
     }

@@ -1,4 +1,4 @@
-import CZlib
+import COutcomesZlib
 import Crypto
 import Foundation
 

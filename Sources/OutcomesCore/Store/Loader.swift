@@ -55,6 +55,8 @@ public struct Loader {
     /// Most attendance month entries held in memory while a file loads; beyond it the batch
     /// spills to the store inside the file's transaction, so peak memory does not grow with the file.
     public var attendanceCapacity = AttendanceBatch.defaultCapacity
+    /// Input profiles (PROFILES.md): files they match are read through them.
+    public var profiles: [Profile] = []
 
     public init(store: Store?, rules: ExtractRules = ExtractRules(), maxRejectPct: Double = 5, write: Bool = true) {
         self.store = store; self.rules = rules; self.maxRejectPct = maxRejectPct; self.write = write
@@ -62,28 +64,19 @@ public struct Loader {
 
     /// The extract files of a folder in load order, and warnings for the files it ignores.
     public static func discover(folder: String) throws -> (files: [(name: String, kind: ExtractKind)], warnings: [String]) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
-            throw ExtractError.unreadable(file: folder, detail: "no such folder")
-        }
-        var files: [(String, ExtractKind)] = []
-        var warnings: [String] = []
-        for n in names where !n.hasPrefix(".") {
-            if let k = ExtractKind.of(fileName: n) { files.append((n, k)) } else {
-                warnings.append("\(n): not an extract (names start episodes, outcomes, attendance or feedback and end .csv or .csv.gz); ignored")
-            }
-        }
-        files.sort { a, b in a.1 != b.1 ? a.1 < b.1 : a.0.utf8.lexicographicallyPrecedes(b.0.utf8) }
-        return (files, warnings.sorted())
+        let (files, warnings) = try ExtractDiscovery.discover(folder: folder, profiles: [])
+        return (files.map { ($0.name, $0.kind) }, warnings)
     }
 
     /// Loads (or, with `write == false`, validates) every extract in `folder`.
     public func load(folder: String) throws -> LoadReport {
         var report = LoadReport()
-        let (files, warnings) = try Self.discover(folder: folder)
+        let (files, warnings) = try ExtractDiscovery.discover(folder: folder, profiles: profiles)
         report.warnings = warnings
         var sameRunEpisodes = Set<String>()
         var storedEpisodes: Set<String>?
-        for (name, kind) in files {
+        for f in files {
+            let (name, kind) = (f.name, f.kind)
             let path = (folder as NSString).appendingPathComponent(name)
             do {
                 let sha = try Self.sha256(path: path)
@@ -94,8 +87,8 @@ public struct Loader {
                 }
                 if kind != .episodes && storedEpisodes == nil { storedEpisodes = try store?.episodeIDs() ?? [] }
                 let known = (storedEpisodes ?? []).union(sameRunEpisodes)
-                var result = try loadFile(path: path, name: name, kind: kind, sha: sha, known: known,
-                                          episodes: &sameRunEpisodes, rejects: &report.rejects)
+                var result = try loadFile(path: path, name: name, kind: kind, profile: f.profile, sha: sha, known: known,
+                                          episodes: &sameRunEpisodes, rejects: &report.rejects, warnings: &report.warnings)
                 if kind == .episodes { storedEpisodes = nil }
                 if result.rowsRead > 0, Double(result.rowsRejected) * 100 > maxRejectPct * Double(result.rowsRead) {
                     result.overRejectLimit = true
@@ -112,15 +105,15 @@ public struct Loader {
     }
 
     /// Reads, validates and (when writing) stores one file in one transaction.
-    private func loadFile(path: String, name: String, kind: ExtractKind, sha: String, known: Set<String>,
-                          episodes: inout Set<String>, rejects: inout [Reject]) throws -> FileLoadResult {
+    private func loadFile(path: String, name: String, kind: ExtractKind, profile: Profile?, sha: String, known: Set<String>,
+                          episodes: inout Set<String>, rejects: inout [Reject], warnings: inout [String]) throws -> FileLoadResult {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        progress?(.fileStarted(name, kind: kind, bytes: size ?? 0))
+        progress?(.fileStarted(name, kind: kind, bytes: size))
         let progress = self.progress
-        let reader = try CSVReader(path: path, bufferSize: bufferSize,
-                                   rawObserver: progress.map { p in { p(.bytes($0.count)) } })
+        let source = try TableSources.open(path: path, profile: profile, bufferSize: bufferSize,
+                                           rawObserver: progress.map { p in { p(.bytes($0.count)) } })
+        let mapped = MappedRecords(source: source, kind: kind, profile: profile)
         var result = FileLoadResult(file: name, kind: kind, sha256: sha)
-        var header: HeaderMap?
         var write: ((StoreWriter) throws -> Void)?
         func finish(read: Int, rejected: [Reject]) {
             result.rowsRead = read; result.rowsRejected = rejected.count; result.rowsLoaded = read - rejected.count
@@ -129,16 +122,10 @@ public struct Loader {
         switch kind {
         case .attendance:
             func read(sink: AttendanceSink?) throws -> AttendanceBatch {
-                var batch: AttendanceBatch?
-                try reader.forEachRecord { rec in
-                    if batch == nil {
-                        let h = try HeaderMap(kind: kind, file: name, header: rec); header = h
-                        batch = AttendanceBatch(AttendanceValidator(file: name, header: h, rules: rules),
-                                                capacity: attendanceCapacity, sink: sink)
-                    } else { try batch!.add(rec) }
+                try mapped.fill { h in
+                    AttendanceBatch(AttendanceValidator(file: name, header: h, rules: rules),
+                                           capacity: attendanceCapacity, sink: sink)
                 }
-                guard let b = batch else { throw ExtractError.noHeader(file: name) }
-                return b
             }
             guard self.write, let store else {
                 let b = try read(sink: nil)
@@ -161,18 +148,23 @@ public struct Loader {
             })
             return result
         case .episodes:
-            let b = try Self.batch(reader, name: name, kind: kind) { FileBatch(EpisodeValidator(file: name, header: $0, rules: rules)) }
+            var codes = UnrecognisedCodes()
+            let g = EpisodeColumn.gender.rawValue, e = EpisodeColumn.ethnicity.rawValue
+            let b = try mapped.fill({ FileBatch(EpisodeValidator(file: name, header: $0, rules: rules)) }, accepted: { m in
+                codes.note(gender: m.record.string(m.header.fieldIndex[g]), ethnicity: m.record.string(m.header.fieldIndex[e]))
+            })
+            warnings += codes.warnings(file: name)
             finish(read: b.rowsRead, rejected: b.rejects)
             episodes.formUnion(b.rows.map(\.episodeID))
             write = { try $0.upsert(episodes: b.rows, file: name) }
         case .outcomes:
-            let b = try Self.batch(reader, name: name, kind: kind) {
+            let b = try mapped.fill {
                 FileBatch(OutcomeValidator(file: name, header: $0, rules: rules), isKnownEpisode: { known.contains($0) })
             }
             finish(read: b.rowsRead, rejected: b.rejects)
             write = { try $0.upsert(outcomes: b.rows, file: name) }
         case .feedback:
-            let b = try Self.batch(reader, name: name, kind: kind) {
+            let b = try mapped.fill {
                 FileBatch(FeedbackValidator(file: name, header: $0, rules: rules), isKnownEpisode: { known.contains($0) })
             }
             finish(read: b.rowsRead, rejected: b.rejects)
@@ -191,16 +183,6 @@ public struct Loader {
 
     private func isOverLimit(_ r: FileLoadResult) -> Bool {
         r.rowsRead > 0 && Double(r.rowsRejected) * 100 > maxRejectPct * Double(r.rowsRead)
-    }
-
-    private static func batch<V: RowValidator>(_ reader: CSVReader, name: String, kind: ExtractKind,
-                                               make: (HeaderMap) -> FileBatch<V>) throws -> FileBatch<V> {
-        var batch: FileBatch<V>?
-        try reader.forEachRecord { rec in
-            if batch == nil { batch = make(try HeaderMap(kind: kind, file: name, header: rec)) } else { batch!.add(rec) }
-        }
-        guard let b = batch else { throw ExtractError.noHeader(file: name) }
-        return b
     }
 
     /// SHA-256 of a file's bytes, hex.
