@@ -72,6 +72,15 @@ import Testing
         #expect(try Profile.load(folder: ProfileSupport.examples).map(\.name) == ["eclipse-early-help", "mosaic-early-help", "ssd-early-help"])
     }
 
+    @Test func theReadmeProfileIsValidAndReadsAWorkbookSheetAndCSV() throws {
+        let readme = try String(contentsOf: CLI.repo.appendingPathComponent("README.md"), encoding: .utf8)
+        let block = try #require(readme.components(separatedBy: "# profiles/eclipse-eh.yml\n").last?.components(separatedBy: "```").first)
+        let p = try Profile.parse(block, name: "eclipse-eh", origin: "README.md")
+        #expect(p.kind == .episodes && p.encoding == .windows1252 && p.sheet == "Episodes" && p.headerRow == 3)
+        #expect(p.values["ethnicity"]?.map("a) WBRI - White British") == "WBRI")
+        #expect(p.matches(fileName: "EARLY HELP oct.xlsx") && p.matches(fileName: "EH_Episodes_2026-10.csv"))
+    }
+
     // MARK: PROFILES.md 14
 
     @Test func unrecognisedCodesWarnAboveFivePercentNamingTheThreeMostCommon() {

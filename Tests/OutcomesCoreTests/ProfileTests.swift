@@ -160,12 +160,15 @@ import Testing
         let p = try ProfileSupport.profile(Self.base + """
             values:
               level: {Targeted: EH3}
+              locality: {"": Not recorded}
               gender: {"1": Male, "2": Female, "0": Unknown}
               ethnicity: {"/^[a-z]{1,2}\\\\) *([A-Z]{4})\\\\b.*$/": "$1"}
             """)
         let (r, store) = try ProfileSupport.load(t, folder: t.file("in"), profiles: [p])
         #expect(try ProfileSupport.episodes(store, ["episode_id", "level", "gender", "ethnicity"])
                 == ["E1|EH3|Male|WBRI", "E2|EH3|Female|NOBT", "E3|EH4|Unknown|WBRI", "E5|EH3|Female|AIND"])
+        // An empty source value is rewritten only by an explicit "" key (here a column the file lacks).
+        #expect(try ProfileSupport.episodes(store, ["locality"]) == ["Unknown", "Unknown", "Unknown", "Unknown"])
         // Level 7 matches nothing, passes on and the contract rejects it with the value as written.
         #expect(r.rejects.map { "\($0.line) \($0.column) \($0.value)" } == ["5 level Level 7"])
     }

@@ -47,6 +47,13 @@ import Testing
         }
     }
 
+    @Test func declaredUTF16WithoutAMarkIsLittleEndian() throws {
+        let t = TempDir()
+        let p = ProfileSupport.writeBytes(t, "u.csv", Array(ProfileSupport.utf16(Self.text, bigEndian: false).dropFirst(2)))
+        #expect(try records(p, encoding: .utf16, bufferSize: 5) == Self.expected)
+        #expect(throws: ExtractError.invalidText(file: "u.csv", line: 1, offset: 1, fault: .nul)) { _ = try records(p, bufferSize: 5) }
+    }
+
     @Test(arguments: bufferSizes) func utf8IsReadAsIsWithOrWithoutAByteOrderMark(bufferSize: Int) throws {
         let t = TempDir()
         let p1 = t.write("a.csv", Self.text)
@@ -82,6 +89,14 @@ import Testing
         let p = ProfileSupport.writeBytes(t, "e.csv", Array("a\nb".utf8) + [0xE2, 0x82])
         #expect(throws: ExtractError.invalidText(file: "e.csv", line: 2, offset: 5, fault: .invalidUTF8)) {
             _ = try records(p, bufferSize: 2)
+        }
+    }
+
+    @Test(arguments: [1, 2, 64]) func aFaultInTheFirstBytesNamesItsLine(bufferSize: Int) throws {
+        let t = TempDir()
+        let p = ProfileSupport.writeBytes(t, "e.csv", [0x61, 0x0A, 0xFF, 0x0A])
+        #expect(throws: ExtractError.invalidText(file: "e.csv", line: 2, offset: 2, fault: .invalidUTF8)) {
+            _ = try records(p, bufferSize: bufferSize)
         }
     }
 

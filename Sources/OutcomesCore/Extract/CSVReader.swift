@@ -6,6 +6,8 @@ import Foundation
 /// Format (EXTRACTS.md "Common format rules", PRECISE.md 3-4): RFC 4180 with a comma separator,
 /// `"` quoting and `""` inside quotes; quoted fields may hold commas and line breaks. Records end
 /// at LF, CRLF or a lone CR outside quotes. A UTF-8 byte-order mark at the start is skipped.
+/// Bytes reach the parser through `TextDecodingStage`: strict UTF-8, or transcoded from UTF-16
+/// or Windows-1252; bytes that are not text stop the file (PROFILES.md 8-10).
 /// Zero-length lines are skipped. Every field is trimmed of surrounding spaces and tabs after
 /// unquoting. The reader never rejects content: a stray quote inside an unquoted field is kept,
 /// text after a closing quote is appended to the field, and an unterminated quote runs to the
@@ -181,7 +183,8 @@ public final class CSVReader {
 
         // Skip a byte-order mark, which may arrive in pieces when reads are tiny.
         while end < 3 {
-            let n = try readText(into: buf + end, max: Swift.min(bufferSize, cap - end), line: 1)
+            let n = try readText(into: buf + end, max: Swift.min(bufferSize, cap - end),
+                                 line: 1 + (0..<end).filter { buf[$0] == lf }.count)
             if n == 0 { eof = true; break }
             end += n
         }

@@ -6,8 +6,8 @@ public enum TextEncoding: String, Sendable, Equatable, CaseIterable {
     case utf8 = "utf-8"
     /// Windows code page 1252, as Excel saves "CSV" on a UK machine.
     case windows1252 = "windows-1252"
-    /// UTF-16 with a byte-order mark (little- or big-endian). A UTF-16 byte-order mark is
-    /// recognised whatever is declared, so this only documents the profile's intent.
+    /// UTF-16 (little- or big-endian by its byte-order mark, which is recognised whatever is
+    /// declared; without a mark, little-endian).
     case utf16 = "utf-16"
 }
 
@@ -92,7 +92,8 @@ final class TextDecodingStage {
         } else if pendingEnd >= 2 && pending[0] == 0xFE && pending[1] == 0xFF {
             mode = .utf16BE; pendingStart = 2; offset = 2
         } else {
-            mode = declared == .windows1252 ? .windows1252 : .utf8
+            // Declared UTF-16 without a mark: little-endian, as Windows writes it.
+            mode = declared == .windows1252 ? .windows1252 : declared == .utf16 ? .utf16LE : .utf8
         }
     }
 

@@ -120,11 +120,11 @@ public final class MappedRecords {
                 } else if plans[c].source >= 0 {
                     let b = rec.bytes(plans[c].source)
                     let start = out.count
-                    if plans[c].values != nil, !b.isEmpty {
+                    if let vm = plans[c].values, !b.isEmpty || vm.plain[""] != nil {
                         let s = String(decoding: b, as: UTF8.self)
                         let mapped: [UInt8]?
                         if let hit = plans[c].cache[s] { mapped = hit } else {
-                            mapped = plans[c].values!.map(s).map { Array(Self.trim($0).utf8) }
+                            mapped = vm.map(s).map { Array(Self.trim($0).utf8) }
                             if plans[c].cache.count < 10_000 { plans[c].cache[s] = mapped }
                         }
                         if let m = mapped { out.append(contentsOf: m); originals[c] = s } else { out.append(contentsOf: b) }
