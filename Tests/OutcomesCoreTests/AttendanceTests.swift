@@ -44,7 +44,7 @@ enum AttendanceFixture {
 
 @Suite struct AttendanceTests {
     typealias F = AttendanceFixture
-    let rm = "Reporting month", r12 = "Rolling 12 months"
+    let rm = "Reporting month", r12 = "Rolling 12 months", ay = "Academic year to date"
 
     /// Four pupils, October 2026:
     /// - A: episode YIT 5–20 Oct; sessions 1 Oct present×2 (before), 5 Oct present+unauth,
@@ -78,19 +78,27 @@ enum AttendanceFixture {
         #expect(a.indicators.map(\.name) == ["n_pupils", "sessions_possible", "sessions_attended",
             "sessions_authorised_absence", "sessions_unauthorised_absence", "attendance_pct",
             "authorised_absence_pct", "unauthorised_absence_pct", "overall_absence_pct",
-            "n_persistently_absent", "persistent_absence_pct", "n_severely_absent", "severe_absence_pct"])
+            "n_persistently_absent", "persistent_absence_pct", "n_severely_absent", "severe_absence_pct",
+            "n_enrolments", "n_enrolments_persistently_absent", "enrolment_persistent_absence_pct",
+            "n_enrolments_severely_absent", "enrolment_severe_absence_pct"])
         // Total: A only (D has no possible session): 5 Oct, 6 Oct, 20 Oct → attended 3, auth 1, unauth 1,
         // possible 5; 60 / 20 / 20 / 40 %; absence 2/5 ≥ 0.1 persistent; 2·2 < 5 not severe.
         let total: [Cell] = [.int(1), .int(5), .int(3), .int(1), .int(1), .num(60), .num(20), .num(20), .num(40),
-                             .int(1), .num(100), .int(0), .num(0)]
+                             .int(1), .num(100), .int(0), .num(0),
+                             // one pupil at one school: one enrolment, persistently absent
+                             .int(1), .int(1), .num(100), .int(0), .num(0)]
         // BRIDGES: one X session attributed, no possible session: the row exists, rates are z.
-        let bridges: [Cell] = [.int(0), .int(0), .int(0), .int(0), .int(0), .z, .z, .z, .z, .int(0), .z, .int(0), .z]
+        let bridges: [Cell] = [.int(0), .int(0), .int(0), .int(0), .int(0), .z, .z, .z, .z, .int(0), .z, .int(0), .z,
+                               .int(0), .int(0), .z, .int(0), .z]
         // all_pupils: A 8 possible (attended 5, auth 1, unauth 2; 3/8 persistent), B 2 attended,
         // C 1 attended (6 Nov ignored), D none possible → pupils 3, possible 11, attended 8, auth 1, unauth 2;
         // 800/11, 100/11, 200/11, 300/11 %; persistent 1 of 3.
         let all: [Cell] = [.int(3), .int(11), .int(8), .int(1), .int(2), .num(800.0 / 11), .num(100.0 / 11),
-                           .num(200.0 / 11), .num(300.0 / 11), .int(1), .num(100.0 / 3), .int(0), .num(0)]
-        for w in [rm, r12] {
+                           .num(200.0 / 11), .num(300.0 / 11), .int(1), .num(100.0 / 3), .int(0), .num(0),
+                           .int(3), .int(1), .num(100.0 / 3), .int(0), .num(0)]
+        // The academic year to date of October 2026 starts on 1 September 2026: the same sessions
+        // as the reporting month here (B's 31 Oct 2025 falls before it).
+        for w in [rm, r12, ay] {
             #expect(F.same(F.row(a, w, "Total"), total))
             #expect(F.same(F.row(a, w, "service", F.cohort(service: "YIT")), total))
             #expect(F.same(F.row(a, w, "service", F.cohort(service: "BRIDGES")), bridges))
@@ -100,7 +108,8 @@ enum AttendanceFixture {
         // FIT (allocated after the window end) has no row.
         #expect(a.rows.map { "\($0.window)|\($0.breakdown)|\($0.cohort[0])" } == [
             "\(rm)|Total|Total", "\(rm)|service|BRIDGES", "\(rm)|service|YIT", "\(rm)|all_pupils|Total",
-            "\(r12)|Total|Total", "\(r12)|service|BRIDGES", "\(r12)|service|YIT", "\(r12)|all_pupils|Total"])
+            "\(r12)|Total|Total", "\(r12)|service|BRIDGES", "\(r12)|service|YIT", "\(r12)|all_pupils|Total",
+            "\(ay)|Total|Total", "\(ay)|service|BRIDGES", "\(ay)|service|YIT", "\(ay)|all_pupils|Total"])
     }
 
     /// Overlapping episodes of one row count each session once; an episode closed before the
@@ -134,7 +143,7 @@ enum AttendanceFixture {
         // CIN: one unauthorised session → absence 1/1: persistent and severe.
         #expect(F.same(F.row(a, r12, "level", F.cohort(level: "CIN")),
                        [.int(1), .int(1), .int(0), .int(0), .int(1), .num(0), .num(0), .num(100), .num(100),
-                        .int(1), .num(100), .int(1), .num(100)]))
+                        .int(1), .num(100), .int(1), .num(100), .int(1), .int(1), .num(100), .int(1), .num(100)]))
     }
 
     /// Persistent (≥ 10%) and severe (≥ 50%) absence are exact at the boundary.
@@ -152,7 +161,7 @@ enum AttendanceFixture {
         let row = F.row(a, rm, "Total")
         // pupils 4; persistent P, R, S = 3 (75%); severe R = 1 (25%).
         #expect(row?[0] == .int(4))
-        #expect(F.same(row.map { Array($0[9...]) }, [.int(3), .num(75), .int(1), .num(25)]))
+        #expect(F.same(row.map { Array($0[9...12]) }, [.int(3), .num(75), .int(1), .num(25)]))
     }
 
     /// Six CIN/YIT pupils (one persistently absent), one FIT pupil, one LINKS pupil with only X marks.
@@ -178,12 +187,13 @@ enum AttendanceFixture {
         let persistent: Cell = on ? .c : .int(1), persistentPct: Cell = on ? .c : .num(100.0 / 6)
         var want: [Cell] = [.int(6), .int(9), .int(8), .int(0), .int(1), .num(800.0 / 9), .num(0)]
         want += [.num(100.0 / 9), .num(100.0 / 9), persistent, persistentPct, .int(0), .num(0)]
+        want += [.int(6), persistent, persistentPct, .int(0), .num(0)]  // six enrolments, rule 2 alike
         #expect(F.same(yit, want))
         // FIT: one pupil → rule 1 hides every cell at T = 5.
         let fit = F.row(a, rm, "service", F.cohort(service: "FIT"))
         var fitShown: [Cell] = [.int(1), .int(1), .int(1), .int(0), .int(0), .num(100), .num(0)]
-        fitShown += [.num(0), .num(0), .int(0), .num(0), .int(0), .num(0)]
-        #expect(F.same(fit, on ? Array(repeating: Cell.c, count: 13) : fitShown))
+        fitShown += [.num(0), .num(0), .int(0), .num(0), .int(0), .num(0), .int(1), .int(0), .num(0), .int(0), .num(0)]
+        #expect(F.same(fit, on ? Array(repeating: Cell.c, count: 18) : fitShown))
         // LINKS: zero pupils is a true zero, not suppressed; rates z.
         #expect(F.row(a, rm, "service", F.cohort(service: "LINKS"))?[0] == .int(0))
         #expect(F.row(a, rm, "service", F.cohort(service: "LINKS"))?[5] == .z)

@@ -18,6 +18,7 @@ import Testing
         o.db = t.file("store.db")
         o.out = t.file("out")
         o.queries = repoQueries
+        o.benchmarks = (repoQueries as NSString).deletingLastPathComponent + "/benchmarks"
         o.period = Month(year: 2026, month: 10)
         o.threads = threads
         let p = Pipeline(options: o, console: Console(verbosity: .quiet, isTerminal: false))

@@ -112,7 +112,8 @@ import Testing
             """)
         let (_, store) = try ProfileSupport.load(t, folder: t.file("in"), profiles: [])
         let m = try #require(Month(text: "2026-01"))
-        let (text, failed) = try DataQuality.csv(store: store, period: m, thresholds: DataQuality.defaultThresholds)
+        let figures = try store.read { db in try DataQuality.checks.indices.map { try DataQuality.figures(check: $0, db: db, period: m) } }
+        let (text, failed) = DataQuality.csv(figures: figures, thresholds: DataQuality.defaultThresholds)
         #expect(text.contains("episodes_unrecognised_gender_pct,Episodes whose gender was not recognised (stored as Other),1,4,25.0,1.0,fail"))
         #expect(text.contains("episodes_unrecognised_ethnicity_pct,Episodes whose ethnicity is not a DfE code (grouped as Unknown),1,4,25.0,1.0,fail"))
         #expect(failed.contains("episodes_unrecognised_gender_pct") && failed.contains("episodes_unrecognised_ethnicity_pct"))

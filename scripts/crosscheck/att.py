@@ -273,9 +273,9 @@ class Data:
         self.by_child = {}
         for e in self.eps.values():
             self.by_child.setdefault(e["child_id"], []).append(e)
-        self.sessions = {}  # child -> list of (date, cls)
+        self.sessions = {}  # child -> list of (date, cls, school): an enrolment is a child at one school
         for (cid, urn, d, s), cls in self.att.items():
-            self.sessions.setdefault(cid, []).append((d, cls))
+            self.sessions.setdefault(cid, []).append((d, cls, urn))
         for v in self.sessions.values():
             v.sort()
         self._keycache = {}
@@ -294,21 +294,24 @@ class Data:
         return r
 
     def attendance_rows(self, ws, we, bds, all_pupils=True):
-        """returns dict (bdname, key) -> per-pupil dict child -> [poss, att, auth, unauth, any]"""
+        """returns dict (bdname, key) -> per-pupil dict child -> [poss, att, auth, unauth, any, {school: [poss, absent]}]"""
         acc = {}
         import bisect
         for cid, ss in self.sessions.items():
-            lo = bisect.bisect_left(ss, (ws, ""))
-            hi = bisect.bisect_right(ss, (we, "~"))
-            for d, cls in ss[lo:hi]:
+            lo = bisect.bisect_left(ss, (ws, "", ""))
+            hi = bisect.bisect_right(ss, (we, "~", "~"))
+            for d, cls, urn in ss[lo:hi]:
                 ks = set(self.keys_on(cid, d, bds))
                 if all_pupils:
                     ks.add((("all_pupils",), ("Total",) * 6))
                 for k in ks:
-                    p = acc.setdefault(k, {}).setdefault(cid, [0, 0, 0, 0, 0])
+                    p = acc.setdefault(k, {}).setdefault(cid, [0, 0, 0, 0, 0, {}])
                     p[4] += 1
                     if cls != "np":
                         p[0] += 1
+                        en = p[5].setdefault(urn, [0, 0])
+                        en[0] += 1
+                        en[1] += cls in ("auth", "unauth")
                         if cls == "att":
                             p[1] += 1
                         elif cls == "auth":
@@ -328,7 +331,13 @@ def summarise(pupils):
     n = 0
     P = A = AU = UN = 0
     npa = nsa = 0
-    for c, (p, a, au, un, anyc) in pupils.items():
+    ne = nepa = nesa = 0
+    for c, (p, a, au, un, anyc, schools) in pupils.items():
+        for ep, eab in schools.values():
+            if ep > 0:
+                ne += 1
+                nepa += 10 * eab >= ep
+                nesa += 2 * eab >= ep
         if p > 0:
             n += 1
             ab = au + un
@@ -344,13 +353,16 @@ def summarise(pupils):
                 sessions_unauthorised_absence=UN, attendance_pct=pct(A, P), authorised_absence_pct=pct(AU, P),
                 unauthorised_absence_pct=pct(UN, P), overall_absence_pct=pct(AU + UN, P),
                 n_persistently_absent=npa, persistent_absence_pct=pct(npa, n), n_severely_absent=nsa,
-                severe_absence_pct=pct(nsa, n))
+                severe_absence_pct=pct(nsa, n), n_enrolments=ne, n_enrolments_persistently_absent=nepa,
+                enrolment_persistent_absence_pct=pct(nepa, ne), n_enrolments_severely_absent=nesa,
+                enrolment_severe_absence_pct=pct(nesa, ne))
 
 
 ATT_IND = ["n_pupils", "sessions_possible", "sessions_attended", "sessions_authorised_absence",
            "sessions_unauthorised_absence", "attendance_pct", "authorised_absence_pct", "unauthorised_absence_pct",
            "overall_absence_pct", "n_persistently_absent", "persistent_absence_pct", "n_severely_absent",
-           "severe_absence_pct"]
+           "severe_absence_pct", "n_enrolments", "n_enrolments_persistently_absent", "enrolment_persistent_absence_pct",
+           "n_enrolments_severely_absent", "enrolment_severe_absence_pct"]
 IMP_IND = ["n_episodes", "mean_before_pct", "mean_during_pct", "mean_change_pp", "n_improved", "pct_improved"]
 TR_IND = ["n_pupils", "attendance_pct", "persistent_absence_pct", "severe_absence_pct"]
 
@@ -421,6 +433,9 @@ def compute(folder, period, T, outdir):
     ry, rm = add_months(y, m, -11)
     rfirst = D(ry, rm, 1)
     windows = [("Reporting month", first, last), ("Rolling 12 months", rfirst, last)]
+    # Academic year to date: from 1 September of the academic year holding the month's last day.
+    ay_start = D(y if m >= 9 else y - 1, 9, 1)
+    att_windows = windows + [("Academic year to date", ay_start, last)]
     lead = [str(y), D(y, m, 1).strftime("%B")] + GEO
     os.makedirs(outdir, exist_ok=True)
 
@@ -430,15 +445,21 @@ def compute(folder, period, T, outdir):
         return "_".join(bd) if bd else "Total"
 
     # attendance.csv
+    ours = {}
     rows = []
-    for wname, ws, we in windows:
+    for wname, ws, we in att_windows:
         acc = data.attendance_rows(ws, we, BREAKDOWNS)
         for bd in BREAKDOWNS + [("all_pupils",)]:
             keys = sorted([k for (b, k) in acc if b == bd], key=sort_key)
             for k in keys:
                 v = summarise(acc[(bd, k)])
                 v = suppress(v, "n_pupils", [("n_persistently_absent", ["persistent_absence_pct"]),
-                                             ("n_severely_absent", ["severe_absence_pct"])], T)
+                                             ("n_severely_absent", ["severe_absence_pct"]),
+                                             ("n_enrolments", ["enrolment_persistent_absence_pct", "enrolment_severe_absence_pct"]),
+                                             ("n_enrolments_persistently_absent", ["enrolment_persistent_absence_pct"]),
+                                             ("n_enrolments_severely_absent", ["enrolment_severe_absence_pct"])], T)
+                if wname == "Academic year to date":
+                    ours[(bdname(bd), k)] = v
                 rows.append(lead + [wname, bdname(bd)] + [guard(x) for x in k] + [fmt(v[i], i) for i in ATT_IND])
     write(outdir, "attendance.csv", lead_header("window") + ATT_IND, rows)
 
@@ -454,7 +475,7 @@ def compute(folder, period, T, outdir):
             b0 = e["alloc"] - datetime.timedelta(days=DB)
             b1 = e["alloc"] - datetime.timedelta(days=1)
             bp = ba = dp_ = da = 0
-            for d, cls in ss:
+            for d, cls, _ in ss:
                 if cls == "np":
                     continue
                 if b0 <= d <= b1:
@@ -500,6 +521,103 @@ def compute(folder, period, T, outdir):
                 rows.append(lead + ["%04d-%02d" % (yy, mm), bdname(bd)] + [guard(x) for x in k] +
                             [fmt(v[i], i) for i in TR_IND])
     write(outdir, "attendance_trend.csv", lead_header("month") + TR_IND, rows)
+    benchmarks(ours, y, m, lead, outdir)
+
+
+BENCH_IND = ["attendance_pct", "authorised_absence_pct", "unauthorised_absence_pct", "overall_absence_pct",
+             "persistent_absence_pct", "gap_to_england_pp", "n_neighbours_found"]
+
+
+def benchmarks(ours, y, m, lead, outdir):
+    """attendance_benchmarks.csv (METRICS.md 6, PRECISE.md 39) from the academic-year rows above and
+    the published files in $ATT_BENCH (default: the project's benchmarks/); neighbours from
+    $ATT_NEIGHBOURS (comma-separated new LA codes); geography from $ATT_GEO (la,region codes and
+    names; default Devon). Not written when no year is usable."""
+    folder = os.environ.get("ATT_BENCH", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "benchmarks"))
+    neighbours = [c for c in os.environ.get("ATT_NEIGHBOURS", "").split(",") if c]
+    la_code, la_name, reg_code, reg_name = GEO[5], GEO[7], GEO[3], GEO[4]
+    need = ["time_period", "time_identifier", "geographic_level", "region_code", "new_la_code", "la_name",
+            "education_phase", "possible_sessions", "overall_attendance", "overall_absence", "authorised_absence",
+            "unauthorised_absence", "attendance_perc", "overall_absence_perc", "authorised_absence_perc",
+            "unauthorised_absence_perc", "pa_perc"]
+    pub = []
+    if os.path.isdir(folder):
+        for fn in sorted(os.listdir(folder)):
+            if not fn.lower().endswith(".csv") or fn.lower().endswith(".meta.csv"):
+                continue
+            with open(os.path.join(folder, fn), newline="", encoding="utf-8-sig") as f:
+                rd = csv.DictReader(f)
+                if any(c not in (rd.fieldnames or []) for c in need):
+                    continue
+                pub += [r for r in rd if r["time_identifier"] == "Academic year" and r["education_phase"] == "Total"]
+    sy = y if m >= 9 else y - 1
+    target = "%04d%02d" % (sy, (sy + 1) % 100)
+    years = sorted({r["time_period"] for r in pub if len(r["time_period"]) == 6 and r["time_period"].isdigit()})
+    year = target if target in years else max([x for x in years if x < target], default=None)
+    if year is None:
+        return
+    rows_y = [r for r in pub if r["time_period"] == year]
+    def find(level, key, code):
+        for r in rows_y:
+            if r["geographic_level"] == level and (key is None or r[key] == code):
+                return r
+        return None
+    def num(s):
+        try:
+            return Fraction(s)
+        except (ValueError, TypeError):
+            return None
+    cols5 = ["attendance_perc", "authorised_absence_perc", "unauthorised_absence_perc", "overall_absence_perc", "pa_perc"]
+    def published(r):
+        if r is None:
+            return ["x"] * 5
+        return [num(r[c]) if num(r[c]) is not None else (r[c] if r[c] in ("c", "z", "x") else "x") for c in cols5]
+    eng_row = find("National", None, None)
+    eng = num(eng_row["attendance_perc"]) if eng_row else None
+    def gap(v, is_eng=False):
+        if is_eng or eng is None:
+            return None
+        return v - eng if isinstance(v, Fraction) else v
+    out = []
+    def add(group, source, five, nn=None, is_eng=False):
+        vals = five + [gap(five[0], is_eng), nn]
+        out.append(lead + [group, source] + [fmt(v, n) for v, n in zip(vals, BENCH_IND)])
+    ourcols = ["attendance_pct", "authorised_absence_pct", "unauthorised_absence_pct", "overall_absence_pct",
+               "enrolment_persistent_absence_pct"]
+    def mine(key):
+        v = ours.get(key)
+        return ["x"] * 5 if v is None else [v[c] for c in ourcols]
+    tot = ("Total",) * 6
+    add("Children we work with", "extracts", mine(("Total", tot)))
+    levels = sorted({k[2] for (b, k) in ours if b == "level"}, key=lambda s: (s == "Unknown", s))
+    for lv in levels:
+        add(lv, "extracts", mine(("level", ("Total", "Total", lv, "Total", "Total", "Total"))))
+    add("All pupils in the extracts", "extracts", mine(("all_pupils", tot)))
+    src = "published " + year
+    add(la_name + " (published)", src, published(find("Local authority", "new_la_code", la_code)))
+    add(reg_name + " (published)", src, published(find("Regional", "region_code", reg_code)))
+    add("England (published)", src, published(eng_row), is_eng=True)
+    if neighbours:
+        found = []
+        for c in neighbours:
+            r = find("Local authority", "new_la_code", c)
+            if r and all(num(r[k]) is not None for k in ["possible_sessions", "overall_attendance", "authorised_absence",
+                                                          "unauthorised_absence", "overall_absence", "pa_perc"]):
+                found.append(r)
+        if found:
+            P = sum(num(r["possible_sessions"]) for r in found)
+            five = [sum(num(r[k]) for r in found) * 100 / P for k in
+                    ["overall_attendance", "authorised_absence", "unauthorised_absence", "overall_absence"]]
+            five.append(sum(num(r["pa_perc"]) for r in found) / len(found))
+        else:
+            five = ["x"] * 5
+        add("Statistical neighbours (published)", src, five, nn=len(found))
+    hdr = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name", "region_code",
+           "region_name", "new_la_code", "old_la_code", "la_name", "group", "source"] + BENCH_IND
+    with open(os.path.join(outdir, "attendance_benchmarks.csv"), "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(hdr)
+        w.writerows(out)
 
 
 def lead_header(wcol):
@@ -515,15 +633,27 @@ def write(outdir, name, header, rows):
 
 
 # ---------------------------------------------------------------- compare
-def compare(mine, tool, names=("attendance.csv", "attendance_impact.csv", "attendance_trend.csv"), limit=15):
+def compare(mine, tool, names=("attendance.csv", "attendance_impact.csv", "attendance_trend.csv",
+                               "attendance_benchmarks.csv"), limit=15):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from layout import relayout
     total = 0
     for n in names:
-        a = list(csv.reader(open(os.path.join(mine, n))))
+        if n == "attendance_benchmarks.csv":
+            here, there = os.path.exists(os.path.join(mine, n)), os.path.exists(os.path.join(tool, n))
+            if here != there:
+                print(n, "written by", "mine only" if here else "the tool only"); total += 1
+            if not (here and there):
+                continue
+            a = list(csv.reader(open(os.path.join(mine, n))))
+            nk = 12  # time and geography, group, source
+        else:
+            a, nk = relayout(list(csv.reader(open(os.path.join(mine, n)))))
         b = list(csv.reader(open(os.path.join(tool, n))))
         if a[0] != b[0]:
             print(n, "HEADER differs\n mine", a[0], "\n tool", b[0])
+            total += 1
         H = a[0]
-        nk = 18
         ka = [tuple(r[:nk]) for r in a[1:]]
         kb = [tuple(r[:nk]) for r in b[1:]]
         da = dict(zip(ka, a[1:]))

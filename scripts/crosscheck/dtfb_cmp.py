@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
 """Compare tool tables (A) vs dtfb tables (B). usage: dtfb_cmp.py DIR_A DIR_B [maxshow]"""
-import csv, sys, collections
+import csv, sys, collections, os
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from layout import relayout
 A, B = sys.argv[1], sys.argv[2]
 maxshow = int(sys.argv[3]) if len(sys.argv) > 3 else 8
 NF = {'distance_travelled': 2, 'distance_travelled_bands': 4, 'feedback': 3, 'feedback_response_rate': 0}
 total = 0
 for t, nf in NF.items():
     ra = list(csv.reader(open(f'{A}/{t}.csv', newline='')))
-    rb = list(csv.reader(open(f'{B}/{t}.csv', newline='')))
+    rb, nlead = relayout(list(csv.reader(open(f'{B}/{t}.csv', newline=''))))
     if ra[0] != rb[0]:
         print(t, 'HEADER differs\n ', ra[0], '\n ', rb[0])
-    nk = 18 + nf
+        total += 1
+    nk = nlead + nf
     ka = [tuple(r[:nk]) for r in ra[1:]]
     kb = [tuple(r[:nk]) for r in rb[1:]]
     da, db = dict(zip(ka, ra[1:])), dict(zip(kb, rb[1:]))

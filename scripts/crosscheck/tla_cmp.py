@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 import csv, sys, os, collections
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from layout import relayout
 def load(p):
     with open(p, newline='') as f:
         return list(csv.reader(f))
 def cmp_table(name, ours_p, mine_p, nkey):
-    A = load(ours_p); B = load(mine_p)
+    A = load(ours_p); B, nlead = relayout(load(mine_p))
+    nkey = nlead + nkey  # nkey: the table's own filters
     out = []
     if A[0] != B[0]:
         out.append('HEADER differs:\n tool %s\n mine %s' % (A[0], B[0]))
@@ -40,6 +43,6 @@ def cmp_rejects(tool_p, mine_p):
         elif a[2] != b[2] or a[3] != b[3]: print('  COL/VAL differ', a, '| mine', b)
 if __name__ == '__main__':
     t, m = sys.argv[1], sys.argv[2]
-    cmp_table('timeliness', t + '/timeliness.csv', m + '/timeliness.csv', 19)
-    cmp_table('activity_trend', t + '/activity_trend.csv', m + '/activity_trend.csv', 18)
+    cmp_table('timeliness', t + '/timeliness.csv', m + '/timeliness.csv', 1)
+    cmp_table('activity_trend', t + '/activity_trend.csv', m + '/activity_trend.csv', 0)
     cmp_rejects(t + '/rejects.csv', m + '/rejects.csv')

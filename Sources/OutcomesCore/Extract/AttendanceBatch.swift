@@ -64,9 +64,6 @@ public struct AttendanceBatch {
         self.capacity = sink == nil ? Int.max : max(1, capacity)
     }
 
-    /// Number of (child, school, month) entries in memory.
-    public var monthCount: Int { keys.count - freeSlots.count }
-
     /// Validates one data record and packs its session, or files its reject.
     public mutating func add(_ rec: CSVRecord) throws {
         rowsRead += 1

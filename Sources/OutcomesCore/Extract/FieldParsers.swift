@@ -108,15 +108,6 @@ public enum FieldParsers {
         c &- 65 < 26 ? c | 0x20 : c
     }
 
-    /// True when `b` equals `lowerASCII` ignoring ASCII case; `lowerASCII` must be lower-case.
-    @inlinable
-    public static func equalsIgnoringCase(_ b: UnsafeBufferPointer<UInt8>, _ lowerASCII: StaticString) -> Bool {
-        guard b.count == lowerASCII.utf8CodeUnitCount else { return false }
-        let p = lowerASCII.utf8Start
-        for i in 0..<b.count where lower(b[i]) != p[i] { return false }
-        return true
-    }
-
     /// The register session: true for `PM`, false for `AM` (any case), nil otherwise.
     @inlinable
     public static func session(_ b: UnsafeBufferPointer<UInt8>) -> Bool? {

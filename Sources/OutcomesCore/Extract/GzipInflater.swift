@@ -8,6 +8,10 @@ import Foundation
 /// bytes exactly as read from disk (for the caller's SHA-256 and progress), `data` chunks carry
 /// inflated bytes. Chunks come back through `recycle`, so memory stays at `poolSize` chunks.
 /// Concatenated gzip members are inflated one after another (RFC 1952 2.2).
+///
+/// `@unchecked Sendable` because the two threads hand chunks over through an `NSCondition`
+/// (wait and signal), which `Mutex` cannot do; every mutable field is read and written only while
+/// `cond` is held, and a chunk belongs to one thread at a time (it is in `free`, in `full`, or held).
 final class GzipInflater: @unchecked Sendable {
     final class Chunk {
         let ptr: UnsafeMutablePointer<UInt8>

@@ -117,6 +117,7 @@ public enum ActivityMetric {
                 ColumnSpec(countNames[$0] + "_yoy_pct", labels[$0] + ": change on the same month a year before",
                            unit: "%", hint: "Year-on-year change")
             }
-        return OutputTable(name: "activity_trend", windowColumn: "month", indicators: indicators, rows: rows)
+        return OutputTable(name: "activity_trend", windowColumn: "month", indicators: indicators, rows: rows,
+                           breakdowns: [.total, Breakdown([.service])])
     }
 }

@@ -24,6 +24,11 @@ public enum AttendanceMetric {
         ColumnSpec("persistent_absence_pct", "Persistent absence rate", unit: "%", hint: "Pupils"),
         ColumnSpec("n_severely_absent", "Pupils severely absent (50% or more)", hint: "Pupils"),
         ColumnSpec("severe_absence_pct", "Severe absence rate", unit: "%", hint: "Pupils"),
+        ColumnSpec("n_enrolments", "Enrolments (pupil at one school) with at least one possible session", hint: "Enrolments"),
+        ColumnSpec("n_enrolments_persistently_absent", "Enrolments persistently absent (10% or more)", hint: "Enrolments"),
+        ColumnSpec("enrolment_persistent_absence_pct", "Persistent absence rate by enrolment", unit: "%", hint: "Enrolments"),
+        ColumnSpec("n_enrolments_severely_absent", "Enrolments severely absent (50% or more)", hint: "Enrolments"),
+        ColumnSpec("enrolment_severe_absence_pct", "Severe absence rate by enrolment", unit: "%", hint: "Enrolments"),
     ]
 
     static let trendIndicators: [ColumnSpec] = [
@@ -33,11 +38,18 @@ public enum AttendanceMetric {
         ColumnSpec("severe_absence_pct", "Severe absence rate", unit: "%", hint: "Pupils"),
     ]
 
-    /// `attendance.csv`: both windows (outermost), each breakdown then the `all_pupils` block.
+    /// The windows of `attendance.csv`: the two of every table, then `Academic year to date`
+    /// (METRICS.md windows, PRECISE.md 37).
+    static func windows(_ ctx: ReportContext) -> [ReportWindow] {
+        ctx.windows + [ReportWindow.academicYearToDate(for: ctx.period)]
+    }
+
+    /// `attendance.csv`: the three windows (outermost), each breakdown then the `all_pupils` block.
     static func attendance(_ data: Dataset, _ ctx: ReportContext, _ rows: AttendanceRows) -> OutputTable {
-        let windows = ctx.windows
+        let windows = Self.windows(ctx)
         let sums = AttendanceAggregate.sums(data, rows: rows, windows: windows, threads: ctx.threads)
-        var table = OutputTable(name: "attendance", indicators: indicators)
+        var table = OutputTable(name: "attendance", indicators: indicators,
+                                breakdowns: rows.breakdowns + [.allPupils])
         for (wi, w) in windows.enumerated() {
             table.rows += outputRows(w.name, sums[wi], rows) { fullCells($0, ctx.suppression) }
         }
@@ -52,7 +64,8 @@ public enum AttendanceMetric {
         let rows = AttendanceRows(data, breakdowns: [.total, Breakdown([.level])], chineseGroup: ctx.chineseGroup,
                                   threads: ctx.threads, pupilIndex: pupilIndex)
         let sums = AttendanceAggregate.sums(data, rows: rows, windows: months, threads: ctx.threads)
-        var table = OutputTable(name: "attendance_trend", windowColumn: "month", indicators: trendIndicators)
+        var table = OutputTable(name: "attendance_trend", windowColumn: "month", indicators: trendIndicators,
+                                breakdowns: rows.breakdowns + [.allPupils])
         for (mi, m) in months.enumerated() {
             table.rows += outputRows(m.name, sums[mi], rows) { trendCells($0, ctx.suppression) }
         }
@@ -83,18 +96,31 @@ public enum AttendanceMetric {
         whole == 0 ? .z : .num(Double(part) / Double(whole) * 100)
     }
 
-    /// `attendance.csv` cells: rule 1 on `n_pupils`; rule 2 on the persistent and severe counts
-    /// with their percentages. Session counts are protected by rule 1 only.
+    /// Rule-2 counts of `attendance.csv` and what is computed from each, by indicator index
+    /// (METRICS.md "Rounding and small numbers" rule 2). The enrolment counts (PRECISE.md 38) are
+    /// the last three: a small `n_enrolments` hides both enrolment rates, a small absent count its
+    /// own rate. Declared as data so a whole-table suppression stage can take them over as they are.
+    static let rule2Counts: [(count: Int, dependents: [Int])] = [
+        (9, [10]), (11, [12]),
+        (13, [15, 17]), (14, [15]), (16, [17]),
+    ]
+
+    /// `attendance.csv` cells: rule 1 on `n_pupils`; rule 2 on the counts of `rule2Counts`.
+    /// Session counts are protected by rule 1 only.
     static func fullCells(_ s: AttendanceSums, _ sup: Suppression) -> [Cell] {
         var c: [Cell] = [
             .int(s.pupils), .int(s.possible), .int(s.attended), .int(s.authorised), .int(s.unauthorised),
             pct(s.attended, s.possible), pct(s.authorised, s.possible), pct(s.unauthorised, s.possible),
             pct(s.authorised + s.unauthorised, s.possible),
             .int(s.persistent), pct(s.persistent, s.pupils), .int(s.severe), pct(s.severe, s.pupils),
+            .int(s.enrolments), .int(s.enrolmentsPersistent), pct(s.enrolmentsPersistent, s.enrolments),
+            .int(s.enrolmentsSevere), pct(s.enrolmentsSevere, s.enrolments),
         ]
         if sup.applyRule1(base: s.pupils, cells: &c) { return c }
-        sup.applyRule2(count: s.persistent, countIndex: 9, dependents: [10], cells: &c)
-        sup.applyRule2(count: s.severe, countIndex: 11, dependents: [12], cells: &c)
+        let counts = [s.persistent, s.severe, s.enrolments, s.enrolmentsPersistent, s.enrolmentsSevere]
+        for (k, r) in rule2Counts.enumerated() {
+            sup.applyRule2(count: counts[k], countIndex: r.count, dependents: r.dependents, cells: &c)
+        }
         return c
     }
 

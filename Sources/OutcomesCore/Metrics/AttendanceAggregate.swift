@@ -31,7 +31,13 @@ enum AttendanceAggregate {
                     let base = wi * width
                     let all = pupil.totals(from: w.start, through: w.end)
                     guard all.all > 0 else { continue }
-                    acc[base + width - 1].add(all)
+                    let multi = !pupil.schools.isEmpty
+                    if multi {
+                        acc[base + width - 1].addPupil(all)
+                        for s in pupil.schools { acc[base + width - 1].addEnrolment(s.totals(from: w.start, through: w.end)) }
+                    } else {
+                        acc[base + width - 1].add(all)
+                    }
                     open.removeAll(keepingCapacity: true)
                     for si in mine where slots[si].allocation <= w.end {
                         let s = slots[si]
@@ -42,7 +48,16 @@ enum AttendanceAggregate {
                     if open.count == 1 {
                         let o = open[0]
                         let t = pupil.totals(from: o.lo, through: o.hi)
-                        for k in 0..<nb { acc[base + Int(rowIDs[o.episode + k])].add(t) }
+                        if multi {
+                            let e = pupil.schools.map { $0.totals(from: o.lo, through: o.hi) }
+                            for k in 0..<nb {
+                                let r = base + Int(rowIDs[o.episode + k])
+                                acc[r].addPupil(t)
+                                for x in e { acc[r].addEnrolment(x) }
+                            }
+                        } else {
+                            for k in 0..<nb { acc[base + Int(rowIDs[o.episode + k])].add(t) }
+                        }
                     } else if open.count > 1 {
                         pairs.removeAll(keepingCapacity: true)
                         for o in open { for k in 0..<nb { pairs.append((rowIDs[o.episode + k], o.lo, o.hi)) } }
@@ -59,14 +74,19 @@ enum AttendanceAggregate {
     }
 
     /// Adds one pupil's totals per row from `(row, range)` pairs sorted by row then start,
-    /// merging overlapping or adjacent ranges of a row so each day counts once.
+    /// merging overlapping or adjacent ranges of a row so each day counts once. Each enrolment
+    /// (school) of a pupil at two schools is judged on its own sessions over the same days
+    /// (PRECISE.md 38).
     @inline(__always)
     private static func addMerged(_ pairs: [(row: Int32, lo: Day, hi: Day)], pupil: PupilAttendance,
                                   into acc: inout [AttendanceSums], base: Int) {
+        let multi = !pupil.schools.isEmpty
+        var e = [SessionTotals](repeating: SessionTotals(), count: multi ? pupil.enrolmentCount : 0)
         var i = 0
         while i < pairs.count {
             let row = pairs[i].row
             var t = SessionTotals()
+            if multi { for j in e.indices { e[j] = SessionTotals() } }
             var lo = pairs[i].lo, hi = pairs[i].hi
             i += 1
             while i < pairs.count && pairs[i].row == row {
@@ -74,12 +94,19 @@ enum AttendanceAggregate {
                     hi = max(hi, pairs[i].hi)
                 } else {
                     t += pupil.totals(from: lo, through: hi)
+                    if multi { pupil.addEnrolmentTotals(from: lo, through: hi, into: &e) }
                     lo = pairs[i].lo; hi = pairs[i].hi
                 }
                 i += 1
             }
             t += pupil.totals(from: lo, through: hi)
-            acc[base + Int(row)].add(t)
+            if multi {
+                pupil.addEnrolmentTotals(from: lo, through: hi, into: &e)
+                acc[base + Int(row)].addPupil(t)
+                for x in e { acc[base + Int(row)].addEnrolment(x) }
+            } else {
+                acc[base + Int(row)].add(t)
+            }
         }
     }
 }

@@ -62,7 +62,7 @@ enum AttendanceImpact {
                 for k in 0..<nb { perRow[o.window][Int(rows.rowIDs[o.episode * nb + k])].append(o) }
             }
         }
-        var table = OutputTable(name: "attendance_impact", indicators: indicators)
+        var table = OutputTable(name: "attendance_impact", indicators: indicators, breakdowns: rows.breakdowns)
         for (wi, w) in windows.enumerated() {
             for b in rows.breakdowns.indices {
                 for r in rows.orderedRows(ofBreakdown: b) where !perRow[wi][r].isEmpty {

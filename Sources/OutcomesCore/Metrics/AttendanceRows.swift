@@ -154,12 +154,24 @@ struct AttendanceSums: Sendable, Equatable {
     var unauthorised = 0
     var persistent = 0
     var severe = 0
+    /// Enrolments (pupil and school) with at least one possible session, and those persistently
+    /// and severely absent on their own sessions, as the national statistics count (PRECISE.md 38).
+    var enrolments = 0
+    var enrolmentsPersistent = 0
+    var enrolmentsSevere = 0
     /// Attributed sessions of any mark, not-possible ones included: the row exists when > 0 (PRECISE.md 10).
     var sessions = 0
 
-    /// Adds one pupil's sessions in this row; persistence is judged on exactly these sessions.
+    /// Adds the sessions in this row of a pupil at one school: the pupil and its single enrolment.
     @inline(__always)
     mutating func add(_ t: SessionTotals) {
+        addPupil(t)
+        addEnrolment(t)
+    }
+
+    /// Adds one pupil's sessions in this row (every school); persistence is judged on exactly these.
+    @inline(__always)
+    mutating func addPupil(_ t: SessionTotals) {
         guard t.all > 0 else { return }
         sessions += t.all
         guard t.possible > 0 else { return }
@@ -170,9 +182,20 @@ struct AttendanceSums: Sendable, Equatable {
         if t.isSeverelyAbsent { severe += 1 }
     }
 
+    /// Adds one enrolment's sessions in this row (a pupil at one school, PRECISE.md 38).
+    @inline(__always)
+    mutating func addEnrolment(_ t: SessionTotals) {
+        guard t.possible > 0 else { return }
+        enrolments += 1
+        if t.isPersistentlyAbsent { enrolmentsPersistent += 1 }
+        if t.isSeverelyAbsent { enrolmentsSevere += 1 }
+    }
+
     static func += (a: inout AttendanceSums, b: AttendanceSums) {
         a.pupils += b.pupils; a.possible += b.possible; a.attended += b.attended
         a.authorised += b.authorised; a.unauthorised += b.unauthorised
         a.persistent += b.persistent; a.severe += b.severe; a.sessions += b.sessions
+        a.enrolments += b.enrolments; a.enrolmentsPersistent += b.enrolmentsPersistent
+        a.enrolmentsSevere += b.enrolmentsSevere
     }
 }

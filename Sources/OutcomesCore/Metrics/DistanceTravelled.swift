@@ -68,7 +68,8 @@ public enum DistanceTravelledMetric {
                       filters: [domains[r.d], r.r == 0 ? Rater.family.rawValue : Rater.practitioner.rawValue],
                       cells: cells(agg.rows[r.key]!, ctx.suppression))
         }
-        return OutputTable(name: "distance_travelled", filters: filters, indicators: indicators, rows: out)
+        return OutputTable(name: "distance_travelled", filters: filters, indicators: indicators, rows: out,
+                           breakdowns: keys.breakdowns)
     }
 
     /// One row's indicators with suppression applied (METRICS.md "Rounding and small numbers";
@@ -135,6 +136,6 @@ public enum DistanceTravelledMetric {
             }
         }
         return OutputTable(name: "distance_travelled_bands", filters: bandFilters, indicators: bandIndicators,
-                           rows: out)
+                           rows: out, breakdowns: [.total])
     }
 }

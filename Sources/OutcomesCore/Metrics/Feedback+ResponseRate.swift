@@ -40,6 +40,6 @@ extension FeedbackMetric {
                 }
             }
         }
-        return OutputTable(name: "feedback_response_rate", indicators: rateIndicators, rows: out)
+        return OutputTable(name: "feedback_response_rate", indicators: rateIndicators, rows: out, breakdowns: breakdowns)
     }
 }

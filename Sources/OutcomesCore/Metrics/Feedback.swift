@@ -113,7 +113,7 @@ public enum FeedbackMetric {
             OutputRow(window: windows[r.w].name, breakdown: ctx.breakdowns[r.b].name, cohort: r.cohort,
                       filters: pairs[r.pair] + [respondents[r.r]], cells: cells(total[r.key]!, ctx.suppression))
         }
-        return OutputTable(name: "feedback", filters: filters, indicators: indicators, rows: out)
+        return OutputTable(name: "feedback", filters: filters, indicators: indicators, rows: out, breakdowns: ctx.breakdowns)
     }
 
     /// The Wilson score interval for `k` successes in `n` trials, z = 1.959964, as percentages.

@@ -167,6 +167,6 @@ public enum TimelinessMetric {
                 ColumnSpec("n_met", "Episodes meeting the standard", hint: "Timeliness"),
                 ColumnSpec("pct_met", "Percentage meeting the standard", unit: "%", hint: "Timeliness"),
             ],
-            rows: rows)
+            rows: rows, breakdowns: breakdowns)
     }
 }

@@ -133,7 +133,6 @@ public struct FeedbackAnswer: Sendable, Equatable {
 public enum MarkClass: UInt8, Sendable, CaseIterable {
     case notPossible = 0, present = 1, approvedActivity = 2, authorised = 3, unauthorised = 4
     public var isPossible: Bool { self != .notPossible }
-    public var isAttended: Bool { self == .present || self == .approvedActivity }
 }
 
 /// Every register code the contract accepts, with a stable small number used in the store's

@@ -53,10 +53,15 @@ public struct PupilAttendance: Sendable {
     /// Prefix sums, `days.count + 1` long: element `i` sums days `0..<i`. Columns: attended,
     /// authorised, unauthorised, not possible.
     @usableFromInline let prefix: [SIMD4<Int32>]
+    /// The pupil's enrolments (one per school, PRECISE.md 38) when there are two or more, each with
+    /// that school's sessions only; empty when every session is at one school, so the pupil is its
+    /// own single enrolment and costs nothing extra.
+    public let schools: [PupilAttendance]
 
-    /// Builds from sessions in any order.
+    /// Builds from sessions in any order, all at one school.
     public init(childID: String, sessions: [(day: Day, cls: MarkClass)]) {
         self.childID = childID
+        self.schools = []
         let sorted = sessions.sorted { $0.day < $1.day }
         var days: [Day] = []
         var prefix: [SIMD4<Int32>] = [SIMD4(repeating: 0)]
@@ -74,14 +79,45 @@ public struct PupilAttendance: Sendable {
         self.prefix = prefix
     }
 
-    /// Builds from days already ascending and unique with their per-day counts (the store's path).
-    public init(childID: String, days: [Day], counts: [SIMD4<Int32>]) {
+    /// Builds from days already ascending and unique with their per-day counts (the store's path);
+    /// `schools` as the property says (empty for one school).
+    public init(childID: String, days: [Day], counts: [SIMD4<Int32>], schools: [PupilAttendance] = []) {
         self.childID = childID
         self.days = days
         var p = [SIMD4<Int32>](repeating: .zero, count: days.count + 1)
         for i in 0..<counts.count { p[i + 1] = p[i] &+ counts[i] }
         prefix = p
+        self.schools = schools.count > 1 ? schools : []
     }
+
+    /// Builds from sessions at named schools in any order: the pupil's totals add up every school
+    /// (the same date and session at two schools are two sessions, PRECISE.md 21) and each school
+    /// is an enrolment of its own (PRECISE.md 38; an empty URN is one school).
+    public init(childID: String, schoolSessions: [(school: String, day: Day, cls: MarkClass)]) {
+        let bySchool = Dictionary(grouping: schoolSessions, by: \.school)
+        let all = PupilAttendance(childID: childID, sessions: schoolSessions.map { ($0.day, $0.cls) })
+        let schools = bySchool.keys.sorted().map { k in
+            PupilAttendance(childID: childID, sessions: bySchool[k]!.map { ($0.day, $0.cls) })
+        }
+        self.init(childID: childID, days: all.days, counts: all.dailyCounts, schools: schools)
+    }
+
+    /// Per-day counts (the differences of the prefix sums), aligned with `days`.
+    var dailyCounts: [SIMD4<Int32>] { days.indices.map { prefix[$0 + 1] &- prefix[$0] } }
+
+    /// Adds the totals of each enrolment over `from ... through` to `into` (one slot per
+    /// enrolment: `max(1, schools.count)`).
+    @inlinable
+    public func addEnrolmentTotals(from: Day, through: Day, into acc: inout [SessionTotals]) {
+        if schools.isEmpty {
+            acc[0] += totals(from: from, through: through)
+        } else {
+            for i in schools.indices { acc[i] += schools[i].totals(from: from, through: through) }
+        }
+    }
+
+    /// How many enrolments the pupil has (1 when all sessions are at one school).
+    @inlinable public var enrolmentCount: Int { max(1, schools.count) }
 
     /// Totals of the sessions dated `from ... through` (inclusive); empty when `from > through`.
     @inlinable

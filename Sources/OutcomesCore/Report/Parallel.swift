@@ -32,9 +32,9 @@ public enum Parallel {
 }
 
 /// Per-partition result slots; each slot is written by exactly one worker.
-private final class ResultBox<T: Sendable>: @unchecked Sendable {
-    private let lock = Mutex<[T?]>([])
-    init(count: Int) { lock.withLock { $0 = Array(repeating: nil, count: count) } }
-    func set(_ i: Int, _ v: T) { lock.withLock { $0[i] = v } }
-    func values() -> [T] { lock.withLock { $0.map { $0! } } }
+private final class ResultBox<T: Sendable>: Sendable {
+    private let slots: Mutex<[T?]>
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+    func set(_ i: Int, _ v: T) { slots.withLock { $0[i] = v } }
+    func values() -> [T] { slots.withLock { $0.map { $0! } } }
 }

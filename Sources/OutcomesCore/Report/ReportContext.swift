@@ -21,6 +21,25 @@ public struct ReportWindow: Sendable, Equatable {
                       previousStart: m.adding(-23).firstDay, previousEnd: m.adding(-12).lastDay)]
     }
 
+    /// `Academic year to date` of reporting month `m` (METRICS.md windows, PRECISE.md 37): from 1
+    /// September of the academic year holding `m`'s last day (for August, the September before) to
+    /// `m`'s last day. Its previous window is the same span a year earlier (no table uses it).
+    public static func academicYearToDate(for m: Month) -> ReportWindow {
+        let startYear = m.month >= 9 ? m.year : m.year - 1
+        let start = Month(year: startYear, month: 9)
+        return ReportWindow(name: academicYearName, start: start.firstDay, end: m.lastDay,
+                            previousStart: start.adding(-12).firstDay, previousEnd: m.adding(-12).lastDay)
+    }
+
+    public static let academicYearName = "Academic year to date"
+
+    /// The academic year holding `m` written as the national statistics write it: `202526` for
+    /// September 2025 to August 2026 (PRECISE.md 39).
+    public static func academicYearCode(for m: Month) -> String {
+        let startYear = m.month >= 9 ? m.year : m.year - 1
+        return Days.pad(startYear, 4) + Days.pad((startYear + 1) % 100, 2)
+    }
+
     /// A one-month window (the trend tables use each month as its own window).
     public static func month(_ m: Month) -> ReportWindow {
         ReportWindow(name: m.text, start: m.firstDay, end: m.lastDay,

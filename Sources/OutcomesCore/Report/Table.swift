@@ -10,8 +10,6 @@ public enum Cell: Equatable, Sendable {
     case z
     /// `x`: not available.
     case x
-
-    public var isSuppressed: Bool { self == .c }
 }
 
 /// A filter or indicator column: its name and what its meta row says.
@@ -60,16 +58,40 @@ public struct OutputRow: Sendable, Equatable {
 public struct OutputTable: Sendable {
     /// File name without `.csv`, e.g. `distance_travelled`.
     public var name: String
-    /// `window`, or `month` for the trend tables.
+    /// `window`, or `month` for the trend tables: their rows' `window` holds the row's own month
+    /// (`YYYY-MM`), written into `time_period`/`time_identifier` with no column of its own
+    /// (PRECISE.md 22).
     public var windowColumn: String
     public var filters: [ColumnSpec]
     public var indicators: [ColumnSpec]
     public var rows: [OutputRow]
+    /// The table's breakdowns in output order (the `all_pupils` block included): they decide which
+    /// cohort columns are written and whether a `breakdown` column is (PRECISE.md 40). Empty: taken
+    /// from the rows (a cohort column is written when some row holds a value other than `Total`).
+    public var breakdowns: [Breakdown]
+    /// Set for tables with no window filter at all (`attendance_benchmarks.csv`, METRICS.md 6).
+    public var hasWindow: Bool = true
 
     public init(name: String, windowColumn: String = "window", filters: [ColumnSpec] = [],
-                indicators: [ColumnSpec], rows: [OutputRow] = []) {
+                indicators: [ColumnSpec], rows: [OutputRow] = [], breakdowns: [Breakdown] = []) {
         self.name = name; self.windowColumn = windowColumn; self.filters = filters
-        self.indicators = indicators; self.rows = rows
+        self.indicators = indicators; self.rows = rows; self.breakdowns = breakdowns
+    }
+
+    /// A trend table: one row per month, each month its own time period (PRECISE.md 22).
+    public var isTimeSeries: Bool { windowColumn == "month" }
+
+    /// The cohort columns the table writes: those one of its breakdowns breaks down (PRECISE.md 40).
+    public var writtenCohortColumns: [CohortColumn] {
+        if breakdowns.isEmpty {
+            return CohortColumn.allCases.filter { c in rows.contains { $0.cohort[c.rawValue] != "Total" } }
+        }
+        return CohortColumn.allCases.filter { c in breakdowns.contains { $0.columns.contains(c) } }
+    }
+
+    /// Whether the table writes a `breakdown` column: only with two breakdowns or more (PRECISE.md 40).
+    public var writesBreakdown: Bool {
+        breakdowns.isEmpty ? Set(rows.map(\.breakdown)).count > 1 : breakdowns.count > 1
     }
 
     /// The index of an indicator column by name (for tests and the summary page).

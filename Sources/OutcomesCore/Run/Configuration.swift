@@ -16,6 +16,8 @@ public struct OutcomesConfig: Sendable, Equatable {
     public var impactMinSessions = 20
     /// data_quality.csv thresholds, as percentages (a check passes at or below its threshold).
     public var qualityThresholds: [String: Double] = DataQuality.defaultThresholds
+    /// New LA codes of the council's statistical neighbours, pooled in `attendance_benchmarks.csv`.
+    public var statisticalNeighbours: [String] = []
 
     /// The name looked for in the working folder when `--config` is not given.
     public static let defaultFileName = "outcomes.yml"
@@ -82,6 +84,7 @@ public struct OutcomesConfig: Sendable, Equatable {
                     guard let d = double(v), d >= 0 else { throw ConfigError.badValue("data_quality.\(k)", "a number ≥ 0") }
                     c.qualityThresholds[k] = d
                 }
+            case "statistical_neighbours": c.statisticalNeighbours = try Self.laCodes(value, key)
             default: throw ConfigError.unknownKey(key)
             }
         }
@@ -114,6 +117,22 @@ public struct OutcomesConfig: Sendable, Equatable {
             default: throw ConfigError.unknownKey("attendance_impact.\(k)")
             }
         }
+    }
+
+    /// A list of new LA codes (a letter, then 8 digits, e.g. E10000008), each once.
+    private static func laCodes(_ v: Any, _ key: String) throws -> [String] {
+        guard let list = v as? [Any] else { throw ConfigError.badValue(key, "a list of new LA codes such as [E10000027, E06000026]") }
+        var out: [String] = []
+        for item in list {
+            let s = "\(item)"
+            let u = Array(s.utf8)
+            guard u.count == 9, (65...90).contains(u[0]), u[1...].allSatisfy({ (48...57).contains($0) }) else {
+                throw ConfigError.badValue(key, "new LA codes: a capital letter and 8 digits, such as E10000027 (got '\(s)')")
+            }
+            guard !out.contains(s) else { throw ConfigError.badValue(key, "each code once (\(s) is listed twice)") }
+            out.append(s)
+        }
+        return out
     }
 
     private static func int(_ v: Any, _ key: String, min: Int) throws -> Int {

@@ -10,6 +10,7 @@ public enum DataQuality {
         "episodes_unknown_birth_month_pct": 10, "open_over_12_months_no_recent_assessment_pct": 25,
         "attendance_n_marks_over_a_month_old_pct": 1, "pupils_with_no_school_pct": 5,
         "episodes_unrecognised_gender_pct": 1, "episodes_unrecognised_ethnicity_pct": 1,
+        "extract_vs_published_pp": 2,
     ]
 
     struct Check { let name: String; let description: String; let sql: String }
@@ -61,10 +62,22 @@ public enum DataQuality {
         return (row?[0] ?? 0, row?[1] ?? 0)
     }
 
-    /// The table's CSV text for `period`, every check run on `store`.
-    public static func csv(store: Store, period: Month, thresholds: [String: Double]) throws -> (text: String, failed: [String]) {
-        let f = try store.read { db in try checks.indices.map { try figures(check: $0, db: db, period: period) } }
-        return csv(figures: f, thresholds: thresholds)
+    /// The `extract_vs_published_pp` row, written after the other checks when both figures exist:
+    /// our all-pupils attendance over the academic year to date minus the council's published rate
+    /// for the same year, in percentage points (numerator and denominator: our attended and possible
+    /// sessions). It fails when the gap is over the threshold either way, the sign of an attendance
+    /// extract that misses schools or weeks.
+    public static func extractVsPublishedLine(_ f: (attended: Int, possible: Int, published: Double)?,
+                                              thresholds: [String: Double]) -> (line: String, failed: Bool)? {
+        guard let f, f.possible > 0 else { return nil }
+        let name = "extract_vs_published_pp"
+        let t = thresholds[name] ?? defaultThresholds[name]!
+        let gap = 100.0 * Double(f.attended) / Double(f.possible) - f.published
+        let pass = abs(gap) <= t + 1e-12
+        let line = CSVText.line([name, "All pupils' attendance in the extracts, academic year to date, minus the council's published rate for the same year (percentage points)",
+                                 String(f.attended), String(f.possible), NumberFormat.rounded(gap, dp: 1),
+                                 NumberFormat.rounded(t, dp: 1), pass ? "pass" : "fail"])
+        return (line, !pass)
     }
 
     /// The table's CSV text from each check's figures (in `checks` order), and the failed checks.

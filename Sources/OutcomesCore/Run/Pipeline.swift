@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Exit statuses a scheduled run relies on (OUTPUTS.md).
 public enum ExitStatus: Int32, Sendable {
@@ -12,6 +13,8 @@ public struct RunOptions: Sendable {
     public var out = "output"
     public var db = "outcomes.db"
     public var queries: String? = "queries"
+    /// The folder of published statistics for `attendance_benchmarks.csv` (METRICS.md 6).
+    public var benchmarks = "benchmarks"
     public var config = OutcomesConfig()
     public var threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
     public var summary = true
@@ -158,10 +161,10 @@ public final class Pipeline {
             let dbPath = options.db
             console.beginProgress("reporting", total: jobs.count + 3)
             let dataset = try store.dataset(threads: options.threads, attendanceFrom: { Self.attendanceFrom($0, ctx) },
-                                            alongside: queryFiles.indices.map { i in
+                                            alongside: queryFiles.indices.map { i -> @Sendable () -> Void in
                 { side.setQuery(i, runner.runOne(fileName: queryFiles[i], folder: queriesFolder!,
                                                  outFolder: (staging as NSString).appendingPathComponent("queries"))) }
-            } + DataQuality.checks.indices.map { i in
+            } + DataQuality.checks.indices.map { i -> @Sendable () -> Void in
                 { side.setFigures(i, Result { try Store(path: dbPath, readOnly: true).read { db in
                       try DataQuality.figures(check: i, db: db, period: period) } }) }
             })
@@ -169,16 +172,17 @@ public final class Pipeline {
             console.advance(3)  // the reading, the data-quality checks and the queries
             console.detail("read the store: \(dataset.episodes.count) episodes, \(dataset.attendance.count) pupils")
             // Longest jobs first so the workers finish together; results go back to output order.
-            let schedule = MetricTables.longestFirst
+            let schedule = MetricTables.schedule
             let computed = Parallel.map(partitions: jobs.count, threads: options.threads) { i -> ReportJob in
                 defer { console.advance(1) }
-                let tables = jobs[schedule[i]](dataset, ctx)
+                let tables = jobs[schedule[i]].compute(dataset, ctx)
                 for t in tables { console.detail("computed \(t.name)") }
                 return .tables(tables.map { ($0, writer.csv($0), writer.meta($0)) })
             }
             var ordered = computed
             for (i, job) in schedule.enumerated() { ordered[job] = computed[i] }
             let results = ordered + [.quality(quality), .queries(side.queries.map { $0! })]
+            let comparison = benchmarks(ordered, ctx)
             console.endProgress()
             var tables: [OutputTable] = []
             var failedQueries: [String] = []
@@ -191,12 +195,22 @@ public final class Pipeline {
                         try folder.write("\(t.name).meta.csv", text: meta)
                     }
                 case .quality(let q):
-                    let dq = try q.get()
+                    var dq = try q.get()
+                    if let extra = comparison.quality {
+                        dq.text += extra.line
+                        if extra.failed { dq.failed.append("extract_vs_published_pp") }
+                    }
                     try folder.write("data_quality.csv", text: dq.text)
                     for f in dq.failed { console.warning("data quality check \(f) is over its threshold (see data_quality.csv)") }
                 case .queries(let outcomes):
                     failedQueries = try registerQueries(outcomes, in: folder)
                 }
+            }
+            if let w = comparison.warning { console.warning(w) }
+            if let t = comparison.table {
+                tables.append(t)
+                try folder.write("\(t.name).csv", text: writer.csv(t), rows: t.rows.count)
+                try folder.write("\(t.name).meta.csv", text: writer.meta(t))
             }
             try folder.write("rejects.csv", text: RejectsReport.csv(load.rejects), rows: load.rejects.count)
             console.detail("wrote the tables")
@@ -219,6 +233,24 @@ public final class Pipeline {
         }
     }
 
+    /// `attendance_benchmarks.csv` and the `extract_vs_published_pp` check, from the computed
+    /// `attendance.csv` and the benchmarks folder (METRICS.md 6); a warning when none is written.
+    private func benchmarks(_ jobs: [ReportJob], _ ctx: ReportContext)
+        -> (table: OutputTable?, warning: String?, quality: (line: String, failed: Bool)?) {
+        var attendance: OutputTable?
+        for case .tables(let ts) in jobs { for (t, _, _) in ts where t.name == "attendance" { attendance = t } }
+        guard let attendance else { return (nil, nil, nil) }
+        let published = PublishedAttendance.load(folder: options.benchmarks)
+        let r = AttendanceBenchmarks.table(attendance: attendance, published: published, ctx: ctx,
+                                           neighbours: options.config.statisticalNeighbours)
+        // Without a table its warning names the files' problems; with one, say which were ignored.
+        if r.table != nil { for w in published.warnings { console.warning(w) } }
+        let q = DataQuality.extractVsPublishedLine(
+            AttendanceBenchmarks.extractVsPublished(attendance: attendance, published: published, ctx: ctx),
+            thresholds: options.config.qualityThresholds)
+        return (r.table, r.warning, q)
+    }
+
     /// Lists the analysts' query CSVs in the manifest and reports the failures; returns their names.
     private func registerQueries(_ outcomes: [QueryOutcome], in out: OutputFolder) throws -> [String] {
         for o in outcomes {
@@ -235,7 +267,7 @@ public final class Pipeline {
     /// The first month of attendance the report reads: the rolling year's start, or earlier when an
     /// episode closed in it needs its "before" period (attendance impact).
     static func attendanceFrom(_ episodes: [Episode], _ ctx: ReportContext) -> Month {
-        let rolling = ctx.windows.map(\.start).min()!
+        let rolling = (ctx.windows + [ReportWindow.academicYearToDate(for: ctx.period)]).map(\.start).min()!
         let trendStart = ctx.period.adding(-11).firstDay
         var first = min(rolling, trendStart)
         let end = ctx.period.lastDay
@@ -249,6 +281,7 @@ public final class Pipeline {
 
     private func manifestOptions(_ period: Month) -> [String: String] {
         ["extracts": options.extracts, "out": options.out, "db": options.db, "queries": options.queries ?? "",
+         "benchmarks": options.benchmarks,
          "period": period.text, "suppress_max": String(options.suppressMax),
          "max_reject_pct": String(options.maxRejectPct), "threads": String(options.threads),
          "command_line": options.commandLine.joined(separator: " ")]
@@ -272,16 +305,19 @@ public final class Pipeline {
 }
 
 /// Results of the jobs that run alongside the store reading (each slot written by one job).
-final class SideResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var figures: [Result<(num: Int, den: Int), Error>?]
-    private(set) var queries: [QueryOutcome?]
-    init(checks: Int, queries: Int) {
-        figures = Array(repeating: nil, count: checks)
-        self.queries = Array(repeating: nil, count: queries)
+final class SideResults: Sendable {
+    private struct Slots {
+        var figures: [Result<(num: Int, den: Int), any Error>?]
+        var queries: [QueryOutcome?]
     }
-    func setQuery(_ i: Int, _ o: QueryOutcome) { lock.lock(); queries[i] = o; lock.unlock() }
-    func setFigures(_ i: Int, _ r: Result<(num: Int, den: Int), Error>) { lock.lock(); figures[i] = r; lock.unlock() }
+    private let slots: Mutex<Slots>
+    init(checks: Int, queries: Int) {
+        slots = Mutex(Slots(figures: Array(repeating: nil, count: checks), queries: Array(repeating: nil, count: queries)))
+    }
+    var figures: [Result<(num: Int, den: Int), any Error>?] { slots.withLock { $0.figures } }
+    var queries: [QueryOutcome?] { slots.withLock { $0.queries } }
+    func setQuery(_ i: Int, _ o: QueryOutcome) { slots.withLock { $0.queries[i] = o } }
+    func setFigures(_ i: Int, _ r: Result<(num: Int, den: Int), any Error>) { slots.withLock { $0.figures[i] = r } }
 }
 
 /// What one of the report's side-by-side jobs produced.

@@ -168,9 +168,6 @@ final class SampleCSV {
         try buffer.flushIfFull(into: sink)
     }
 
-    /// Raw bytes of a whole line (already formatted, line break included) for the fast paths.
-    @inline(__always) func countRawRow() { rows += 1 }
-
     var lineBreak: [UInt8] { eol }
 
     func finish() throws {

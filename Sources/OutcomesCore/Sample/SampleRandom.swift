@@ -59,3 +59,6 @@ struct Weighted<T> {
         return items[i]
     }
 }
+
+/// Immutable after `init`, so as safe to share as its items (the generator's tables are statics).
+extension Weighted: Sendable where T: Sendable {}

@@ -124,7 +124,7 @@ public struct Loader {
             func read(sink: AttendanceSink?) throws -> AttendanceBatch {
                 try mapped.fill { h in
                     AttendanceBatch(AttendanceValidator(file: name, header: h, rules: rules),
-                                           capacity: attendanceCapacity, sink: sink)
+                                    capacity: attendanceCapacity, sink: sink)
                 }
             }
             guard self.write, let store else {

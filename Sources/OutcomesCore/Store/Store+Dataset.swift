@@ -133,14 +133,19 @@ extension Store {
     /// A key range `[lower, upper)` (upper nil: open) for splitting a read across workers.
     struct ChildRange: Sendable { var lower: String; var upper: String? }
 
-    /// Unpacks attendance months into per-pupil daily counts (sessions at two schools on one day add up).
+    /// Unpacks attendance months into per-pupil daily counts (sessions at two schools on one day
+    /// add up, PRECISE.md 21), keeping each school's own counts when a pupil has two or more, for the
+    /// enrolment measures (PRECISE.md 38).
     static func pupils(_ db: Database, range: ChildRange, from: Month?) throws -> [PupilAttendance] {
         var out: [PupilAttendance] = []
         var child: String?
+        var school: String?
         var month: Month?
         var acc = [SIMD4<Int32>](repeating: .zero, count: 31)
         var days: [Day] = []
         var counts: [SIMD4<Int32>] = []
+        // The current child's schools so far, each with its days and counts.
+        var schools: [(days: [Day], counts: [SIMD4<Int32>])] = []
         func flushMonth() {
             guard let m = month else { return }
             let first = m.firstDay
@@ -149,16 +154,32 @@ extension Store {
             }
             month = nil
         }
-        func flushChild() {
+        func flushSchool() {
             flushMonth()
-            guard let c = child else { return }
-            out.append(PupilAttendance(childID: c, days: days, counts: counts))
+            guard school != nil else { return }
+            schools.append((days, counts))
             days.removeAll(keepingCapacity: true); counts.removeAll(keepingCapacity: true)
+            school = nil
+        }
+        func flushChild() {
+            flushSchool()
+            guard let c = child else { return }
+            if schools.count == 1 {
+                out.append(PupilAttendance(childID: c, days: schools[0].days, counts: schools[0].counts))
+            } else if schools.count > 1 {
+                // The pupil's own days: every school's days merged, counts added up.
+                var merged: [Day: SIMD4<Int32>] = [:]
+                for s in schools { for (d, n) in zip(s.days, s.counts) { merged[d, default: .zero] &+= n } }
+                let allDays = merged.keys.sorted()
+                out.append(PupilAttendance(childID: c, days: allDays, counts: allDays.map { merged[$0]! },
+                                           schools: schools.map { PupilAttendance(childID: c, days: $0.days, counts: $0.counts) }))
+            }
+            schools.removeAll()
         }
         let st = try Prepared(db, """
-            SELECT child_id, month, marks FROM attendance_months
+            SELECT child_id, school_urn, month, marks FROM attendance_months
             WHERE child_id >= ?1 AND (?2 IS NULL OR child_id < ?2) AND month >= ?3
-            ORDER BY child_id, month
+            ORDER BY child_id, school_urn, month
             """)
         st.text(1, range.lower); st.text(2, range.upper); st.text(3, from?.text ?? "")
         let classes = AttendanceMarks.classByNumber.map { Int($0.rawValue) }
@@ -167,12 +188,14 @@ extension Store {
         while try st.next() {
             let c = st.bytes(0)
             if child == nil || !child!.utf8.elementsEqual(c) { flushChild(); child = String(decoding: c, as: UTF8.self) }
-            let mb = st.bytes(1)
+            let u = st.bytes(1)
+            if school == nil || !school!.utf8.elementsEqual(u) { flushSchool(); school = String(decoding: u, as: UTF8.self) }
+            let mb = st.bytes(2)
             guard mb.count == 7, let y = Int(String(decoding: mb[0..<4], as: UTF8.self)),
                   let mo = Int(String(decoding: mb[5..<7], as: UTF8.self)) else { continue }
             let m = Month(year: y, month: mo)
             if m != month { flushMonth(); month = m }
-            let marks = st.bytes(2)
+            let marks = st.bytes(3)
             for i in 0..<min(marks.count, 62) where marks[i] != StoreSchema.noMark {
                 acc[i >> 1][column[classes[Int(marks[i] - StoreSchema.noMark)]]] += 1
             }
@@ -180,8 +203,6 @@ extension Store {
         flushChild()
         return out
     }
-
-    static func day(_ s: String?) -> Day? { s.flatMap(Days.parseISO) }
 
     /// The default reporting month (PRECISE.md 26): the newest month with data in the store (any
     /// date column) that has already ended on `today`; nil for an empty store.

@@ -4,8 +4,6 @@
 /// one row per pupil, school and calendar month (a county year is ~250,000 rows instead of
 /// 8 million); the `attendance_sessions` view unpacks it to one row per register session.
 enum StoreSchema {
-    static let version = 1
-
     static let statements: [String] = [
         """
         CREATE TABLE IF NOT EXISTS load_log (

@@ -59,6 +59,8 @@ struct ReportOptions: ParsableArguments {
     var out: String = "output"
     @Option(name: .long, help: "Folder of analysts' SQL files run after the tables.")
     var queries: String = "queries"
+    @Option(name: .long, help: "Folder of published attendance statistics (the DfE's year-to-date CSV) for attendance_benchmarks.csv.")
+    var benchmarks: String = "benchmarks"
     @Option(name: .long, help: "Counts from 1 to N are suppressed (shown as c); 0 turns suppression off.")
     var suppressMax: Int?
     @Option(name: .long, help: "Worker threads for the aggregation core (output does not depend on it).")
@@ -76,6 +78,7 @@ struct ReportOptions: ParsableArguments {
         o.period = period.flatMap(Month.init(text:))
         o.out = out
         o.queries = queries
+        o.benchmarks = benchmarks
         if let s = suppressMax { o.config.suppressMax = s }
         if let t = threads { o.threads = t }
         o.summary = !noSummary

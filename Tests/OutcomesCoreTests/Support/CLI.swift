@@ -18,10 +18,11 @@ enum CLI {
 
     /// Runs the tool in `cwd` and waits for it.
     @discardableResult
-    static func run(_ args: [String], cwd: String) throws -> Result {
+    static func run(_ args: [String], cwd: String, environment: [String: String]? = nil) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = args
+        if let environment { p.environment = environment }
         p.currentDirectoryURL = URL(fileURLWithPath: cwd)
         let out = Pipe(), err = Pipe()
         p.standardOutput = out; p.standardError = err

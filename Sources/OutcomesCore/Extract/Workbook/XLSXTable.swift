@@ -101,7 +101,9 @@ public final class XLSXTable: TableSource {
     }
 
     static func run(_ p: PartParser, data: Data, part: String, file: String) throws {
-        let parser = XMLParser(data: data)
+        // Fed as a stream: the parser then reads it in small chunks. Handed 10 MB or more in one
+        // piece, libxml2 stops at its lookup limit, and a sheet is a single line of XML.
+        let parser = XMLParser(stream: InputStream(data: data))
         parser.delegate = p
         if !parser.parse(), p.failure == nil {
             let why = parser.parserError.map { "\($0.localizedDescription)" } ?? "unknown XML error"
