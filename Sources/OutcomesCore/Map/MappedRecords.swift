@@ -8,9 +8,11 @@ public struct MappedRecord {
     public let record: CSVRecord
     public let header: HeaderMap
     public let location: SourceLocation
-    /// Source values of contract columns whose value the mapping changed (value maps, `MDY`
-    /// dates), by contract column index; rejects show these, as the person's file has them.
-    let originals: [Int: String]
+    /// The source row, and per contract column (bit c) whether the mapping changed its value
+    /// (value maps, `MDY` dates); rejects show the source's value, as the person's file has it.
+    let sourceRecord: CSVRecord?
+    let rewritten: UInt64
+    let sourceIndex: [Int]
 
     /// The mapped value of a contract column ("" when empty or absent).
     public func value(_ column: String) -> String {
@@ -20,8 +22,9 @@ public struct MappedRecord {
 
     /// The value as the source file holds it, for a contract column the mapping rewrote.
     public func original(_ column: String) -> String? {
-        guard let c = ExtractSchema.names(for: header.kind).firstIndex(of: column) else { return nil }
-        return originals[c]
+        guard let c = ExtractSchema.names(for: header.kind).firstIndex(of: column), rewritten & (1 << UInt64(c)) != 0,
+              let src = sourceRecord else { return nil }
+        return src.string(sourceIndex[c])
     }
 }
 
@@ -77,6 +80,7 @@ public final class MappedRecords {
         var headerCount = 0
         var out: [UInt8] = []
         var bounds: [Int32] = []
+        var sourceIndex: [Int] = []
         let sheet = source.sheet
         let file = source.file
         let dateColumns = Self.dateColumns(kind)
@@ -89,6 +93,7 @@ public final class MappedRecords {
                 copy = source.ragged || plans.contains { $0.constant != nil || $0.values != nil }
                     || (profile?.monthFirst == true && plans.indices.contains { dateColumns.contains($0) && plans[$0].source >= 0 })
                 for c in plans.indices where profile?.monthFirst == true && dateColumns.contains(c) { plans[c].monthFirst = true }
+                sourceIndex = plans.map(\.source)
                 let used = Set(plans.map(\.source))
                 let extra = headers.indices.filter { !used.contains($0) && !headers[$0].isEmpty }.map { headers[$0] }
                 let hm = copy
@@ -100,7 +105,7 @@ public final class MappedRecords {
             }
             let location = SourceLocation(line: rec.line, sheet: sheet)
             guard copy else {
-                try record(MappedRecord(record: rec, header: h, location: location, originals: [:]))
+                try record(MappedRecord(record: rec, header: h, location: location, sourceRecord: nil, rewritten: 0, sourceIndex: sourceIndex))
                 return
             }
             if rec.fieldCount > headerCount || (!source.ragged && rec.fieldCount != headerCount) {
@@ -112,7 +117,7 @@ public final class MappedRecords {
             }
             out.removeAll(keepingCapacity: true)
             bounds.removeAll(keepingCapacity: true)
-            var originals: [Int: String] = [:]
+            var rewritten: UInt64 = 0
             for c in plans.indices {
                 bounds.append(Int32(out.count))
                 if let k = plans[c].constant {
@@ -127,13 +132,11 @@ public final class MappedRecords {
                             mapped = vm.map(s).map { Array(Self.trim($0).utf8) }
                             if plans[c].cache.count < 10_000 { plans[c].cache[s] = mapped }
                         }
-                        if let m = mapped { out.append(contentsOf: m); originals[c] = s } else { out.append(contentsOf: b) }
+                        if let m = mapped { out.append(contentsOf: m); rewritten |= 1 << UInt64(c) } else { out.append(contentsOf: b) }
                     } else {
                         out.append(contentsOf: b)
                     }
-                    if plans[c].monthFirst, Self.swapMonthFirst(&out, from: start), originals[c] == nil {
-                        originals[c] = String(decoding: b, as: UTF8.self)
-                    }
+                    if plans[c].monthFirst, Self.swapMonthFirst(&out, from: start) { rewritten |= 1 << UInt64(c) }
                 }
                 bounds.append(Int32(out.count))
             }
@@ -141,7 +144,8 @@ public final class MappedRecords {
             try out.withUnsafeBufferPointer { ob in
                 try bounds.withUnsafeBufferPointer { bb in
                     let mapped = CSVRecord(line: rec.line, fieldCount: plans.count, base: ob.baseAddress!, bounds: bb.baseAddress!)
-                    try record(MappedRecord(record: mapped, header: h, location: location, originals: originals))
+                    try record(MappedRecord(record: mapped, header: h, location: location, sourceRecord: rec,
+                                            rewritten: rewritten, sourceIndex: sourceIndex))
                 }
             }
         }
@@ -198,8 +202,15 @@ public final class MappedRecords {
         guard (1...2).contains(m), from + m < out.count, out[from + m] == slash else { return false }
         let d = digits(from + m + 1)
         guard (1...2).contains(d), from + m + 1 + d < out.count, out[from + m + 1 + d] == slash else { return false }
-        let month = Array(out[from..<(from + m)]), day = Array(out[(from + m + 1)..<(from + m + 1 + d)])
-        out.replaceSubrange(from..<(from + m + 1 + d), with: day + [slash] + month)
+        // In place, without allocating: day digits, slash, month digits (same length overall).
+        let m0 = out[from], m1 = out[from + m - 1]
+        let d0 = out[from + m + 1], d1 = out[from + m + d]
+        var i = from
+        out[i] = d0; i += 1
+        if d == 2 { out[i] = d1; i += 1 }
+        out[i] = slash; i += 1
+        out[i] = m0; i += 1
+        if m == 2 { out[i] = m1 }
         return true
     }
 
@@ -240,7 +251,7 @@ extension MappedRecords {
             try batch!.add(m.record)
             let after = batch!.rejected
             if after == before { accepted?(m); return }
-            guard sheet != nil || !m.originals.isEmpty else { return }
+            guard sheet != nil || m.rewritten != 0 else { return }
             batch!.amendRejects(from: before) { r in
                 r.sheet = sheet
                 if let o = m.original(r.column) { r.value = o }
