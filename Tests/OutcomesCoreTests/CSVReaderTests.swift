@@ -8,10 +8,15 @@ private let bufferSizes = [1, 2, 3, 5, 7, 64, 1 << 20]
 private struct Parsed: Equatable, CustomStringConvertible {
     var line: Int
     var fields: [String]
-    var description: String { "\(line):\(fields)" }
+    /// Physical lines the record spans (PRECISE.md 29).
+    var span = 1
+    /// Set (alone) when the file ends inside quotes: the line where that quote opened.
+    var unclosedQuoteAt: Int?
+    var description: String { unclosedQuoteAt.map { "unclosed quote at \($0)" } ?? "\(line)+\(span):\(fields)" }
 }
 
-/// An independent, deliberately simple reference: String scalars, one field at a time.
+/// An independent, deliberately simple reference: String scalars, one field at a time. A file
+/// that ends inside quotes gives one `Parsed` naming the line the quote opened on.
 private func referenceParse(_ text: String) -> [Parsed] {
     var s = Array(text.unicodeScalars)
     if s.first == "\u{FEFF}" { s.removeFirst() }
@@ -32,24 +37,30 @@ private func referenceParse(_ text: String) -> [Parsed] {
             continue
         }
         let start = line
+        var end = line
         var fields: [String] = []
         while true {
             var v = String.UnicodeScalarView()
             while i < s.count && (s[i] == " " || s[i] == "\t") { i += 1 }
             if i < s.count && s[i] == "\"" {
+                let opened = line
+                var closed = false
                 i += 1
                 while i < s.count {
                     if s[i] == "\"" {
                         if i + 1 < s.count && s[i + 1] == "\"" { v.append("\""); i += 2; continue }
                         i += 1
+                        closed = true
                         break
                     }
                     if s[i] == "\n" { line += 1 }
                     v.append(s[i]); i += 1
                 }
+                if !closed { return [Parsed(line: 0, fields: [], unclosedQuoteAt: opened)] }
             }
             while i < s.count && s[i] != "," && s[i] != "\n" && s[i] != "\r" { v.append(s[i]); i += 1 }
             fields.append(trim(String(v)))
+            end = line
             if i >= s.count { break }
             if s[i] == "," { i += 1; continue }
             if s[i] == "\r" { i += 1; if i < s.count && s[i] == "\n" { i += 1 } } else { i += 1 }
@@ -57,7 +68,7 @@ private func referenceParse(_ text: String) -> [Parsed] {
             break
         }
         // A line holding nothing but white space is blank (PRECISE 3): skipped like an empty one.
-        if fields != [""] { out.append(Parsed(line: start, fields: fields)) }
+        if fields != [""] { out.append(Parsed(line: start, fields: fields, span: end - start + 1)) }
     }
     return out
 }
@@ -119,8 +130,12 @@ private func writeGzip(_ bytes: [UInt8], to path: String) throws {
 private func readAll(_ path: String, bufferSize: Int) throws -> [Parsed] {
     var out: [Parsed] = []
     let reader = try CSVReader(path: path, bufferSize: bufferSize)
-    try reader.forEachRecord { rec in
-        out.append(Parsed(line: rec.line, fields: (0..<rec.fieldCount).map { rec.string($0) }))
+    do {
+        try reader.forEachRecord { rec in
+            out.append(Parsed(line: rec.line, fields: (0..<rec.fieldCount).map { rec.string($0) }, span: rec.lineSpan))
+        }
+    } catch ExtractError.unclosedQuote(_, let line) {
+        return [Parsed(line: 0, fields: [], unclosedQuoteAt: line)]
     }
     return out
 }
@@ -151,7 +166,7 @@ private func readAll(_ path: String, bufferSize: Int) throws -> [Parsed] {
         let got = try readAll(path, bufferSize: 3)
         #expect(got == [
             Parsed(line: 1, fields: ["h1", "h2"]),
-            Parsed(line: 2, fields: ["a\nb\r\nc", "1"]),
+            Parsed(line: 2, fields: ["a\nb\r\nc", "1"], span: 3),
             Parsed(line: 6, fields: ["2", "x"]),
         ])
     }

@@ -28,9 +28,12 @@ import Testing
         func mode(_ p: String) throws -> Int { (try fm.attributesOfItem(atPath: t.file(p))[.posixPermissions] as! Int) & 0o777 }
         #expect(try mode("s.db") == 0o600)
         #expect(try mode("out") == 0o700 && mode("out/2026-10") == 0o700)
-        for f in try fm.contentsOfDirectory(atPath: t.file("out/2026-10")) {
-            #expect(try mode("out/2026-10/" + f) == 0o600, "\(f)")
+        for f in try fm.subpathsOfDirectory(atPath: t.file("out/2026-10")) {
+            var isDir: ObjCBool = false
+            _ = fm.fileExists(atPath: t.file("out/2026-10/" + f), isDirectory: &isDir)
+            #expect(try mode("out/2026-10/" + f) == (isDir.boolValue ? 0o700 : 0o600), "\(f)")
         }
+        #expect(fm.fileExists(atPath: t.file("out/2026-10/restricted/rejects.csv")))
     }
 
     @Test func badArgumentsAndConfigurationExitTwo() throws {
@@ -53,7 +56,7 @@ import Testing
         let r = try CLI.run(runArgs(), cwd: t.path)
         #expect(r.status == 3)
         #expect(r.stderr.contains("outcomes-2026-11.csv: required column 'domain' is missing"))
-        #expect(r.stderr.contains("out/rejects-failed-run.csv"))
+        #expect(r.stderr.contains("out/restricted/rejects-failed-run.csv"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: t.file("out/2026-10/attendance.csv"))) == before)
         // Not gzip although named .gz.
         try FileManager.default.removeItem(atPath: t.file("in/outcomes-2026-11.csv"))
@@ -67,9 +70,9 @@ import Testing
         t.write("in/feedback-2026-11.csv", "response_id,service,received_date,respondent,instrument,question,answer\nR1,YIT,2026-10-01,child,app,q,perhaps\nR2,YIT,2026-10-01,child,app,q,yes\n")
         let r = try CLI.run(runArgs(), cwd: t.path)
         #expect(r.status == 4)
-        #expect(r.stderr.contains("feedback-2026-11.csv") && r.stderr.contains("out/rejects-failed-run.csv"))
+        #expect(r.stderr.contains("feedback-2026-11.csv") && r.stderr.contains("out/restricted/rejects-failed-run.csv"))
         #expect(!FileManager.default.fileExists(atPath: t.file("out/2026-10")))
-        let rejects = try String(contentsOfFile: t.file("out/rejects-failed-run.csv"), encoding: .utf8)
+        let rejects = try String(contentsOfFile: t.file("out/restricted/rejects-failed-run.csv"), encoding: .utf8)
         #expect(rejects.contains("feedback-2026-11.csv,2,answer,perhaps,"))
         // Raising the limit lets it through.
         #expect(try CLI.run(runArgs(["--max-reject-pct", "60"]), cwd: t.path).status == 0)
@@ -84,7 +87,7 @@ import Testing
         let r = try CLI.run(args, cwd: t.path)
         #expect(r.status == 1)
         #expect(r.stderr.contains("b_bad.sql"))
-        #expect(FileManager.default.fileExists(atPath: t.file("out/2026-10/queries/a_good.csv")))
+        #expect(FileManager.default.fileExists(atPath: t.file("out/2026-10/restricted/queries/a_good.csv")))
         #expect(try Store(path: t.file("s.db")).rowCounts()["episodes"] == 70)
     }
 

@@ -161,10 +161,10 @@ import Testing
 @Suite struct ValidationHeaderTests {
     @Test func namesMatchCaseInsensitivelyInAnyOrderWithExtrasListed() throws {
         let h = try HeaderMap(kind: .attendance, file: "attendance.csv",
-                              names: ["\u{FEFF}Mark", " SESSION ", "Date", "notes", "Child_ID", "school_urn", "mark"])
+                              names: ["\u{FEFF}Mark", " SESSION ", "Date", "notes", "Child_ID", "school_urn", "remarks"])
         #expect(h.fieldCount == 7)
         #expect(h.fieldIndex == [4, 5, 2, 1, 0])
-        #expect(h.extraColumns == ["notes", "mark"])
+        #expect(h.extraColumns == ["notes", "remarks"])
     }
 
     @Test func missingRequiredColumnNamesTheFirstInContractOrder() {

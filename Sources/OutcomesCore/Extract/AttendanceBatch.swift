@@ -15,11 +15,18 @@
 /// Without a sink the batch holds everything (`months()`, for validation and tests).
 public struct AttendanceBatch {
     public let validator: AttendanceValidator
-    public private(set) var rejects: [Reject] = []
+    /// Rejected rows in file order, with bounded memory.
+    public let spool: RejectSpool
+    /// Every reject read back from the spool (small files and tests).
+    public var rejects: [Reject] { (try? spool.all()) ?? [] }
     public private(set) var rowsRead = 0
+    /// Physical lines read and rejected: the reject limit weighs each record by the lines it
+    /// spans (PRECISE.md 29).
+    public private(set) var linesRead = 0
+    public private(set) var linesRejected = 0
     /// Accepted sessions.
     public private(set) var loaded = 0
-    public var rejected: Int { rejects.count }
+    public var rejected: Int { spool.count }
     /// Most month entries held in memory (with a sink).
     public let capacity: Int
     /// Month entries written out before the end of the file.
@@ -58,8 +65,10 @@ public struct AttendanceBatch {
     static let stored: UInt8 = 0xFF
     static let freeKey = MonthKey(child: -1, school: -1, month: -1)
 
-    public init(_ validator: AttendanceValidator, capacity: Int = defaultCapacity, sink: AttendanceSink? = nil) {
+    public init(_ validator: AttendanceValidator, capacity: Int = defaultCapacity, sink: AttendanceSink? = nil,
+                spool: RejectSpool? = nil) {
         self.validator = validator
+        self.spool = spool ?? RejectSpool(file: validator.file)
         self.sink = sink
         self.capacity = sink == nil ? Int.max : max(1, capacity)
     }
@@ -67,22 +76,28 @@ public struct AttendanceBatch {
     /// Validates one data record and packs its session, or files its reject.
     public mutating func add(_ rec: CSVRecord) throws {
         rowsRead += 1
+        linesRead += rec.lineSpan
         switch validator.validate(rec) {
-        case .failure(let r): rejects.append(r)
-        case .success(let s): try pack(s, line: rec.line)
+        case .failure(let r):
+            linesRejected += rec.lineSpan
+            spool.append(Reasons.spanning(r, lines: rec.lineSpan))
+        case .success(let s):
+            if try !pack(s, line: rec.line) { linesRejected += rec.lineSpan }
         }
     }
 
-    /// Files a row the mapping step rejected before validation (a wrong field count).
-    public mutating func add(rejected r: Reject) { rowsRead += 1; rejects.append(r) }
-
-    /// Lets the mapping step restore source values and sheet names in rejects from `index` on.
-    public mutating func amendRejects(from index: Int, _ f: (inout Reject) -> Void) {
-        for i in index..<rejects.count { f(&rejects[i]) }
+    /// Files a row the mapping step rejected before validation (a wrong field count) that spans
+    /// `lines` physical lines.
+    public mutating func add(rejected r: Reject, lines: Int = 1) {
+        rowsRead += 1
+        linesRead += lines
+        linesRejected += lines
+        spool.append(Reasons.spanning(r, lines: lines))
     }
 
+    /// Packs an accepted session; false when it is a duplicate (then rejected).
     @inline(__always)
-    private mutating func pack(_ s: AttendanceSession, line: Int) throws {
+    private mutating func pack(_ s: AttendanceSession, line: Int) throws -> Bool {
         let c = Days.civil(s.date)
         let key = MonthKey(child: children.id(of: s.childID), school: schools.id(of: s.schoolURN),
                           month: Int32(c.year * 12 + c.month - 1))
@@ -90,12 +105,13 @@ public struct AttendanceBatch {
         touched[w] = rowsRead
         let slot = w * Self.slots + 2 * (c.day - 1) + (s.pm ? 1 : 0)
         if marks[slot] != 0 {
-            rejects.append(duplicate(s, line: line, firstLine: Int(lines[slot])))
-            return
+            spool.append(duplicate(s, line: line, firstLine: Int(lines[slot])))
+            return false
         }
         marks[slot] = s.mark
         lines[slot] = Int32(truncatingIfNeeded: line)
         loaded += 1
+        return true
     }
 
     /// The month entry's index, adding an empty month entry when new (or reloading it when it

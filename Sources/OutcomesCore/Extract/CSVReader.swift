@@ -10,8 +10,11 @@ import Foundation
 /// or Windows-1252; bytes that are not text stop the file (PROFILES.md 8-10).
 /// Zero-length lines are skipped. Every field is trimmed of surrounding spaces and tabs after
 /// unquoting. The reader never rejects content: a stray quote inside an unquoted field is kept,
-/// text after a closing quote is appended to the field, and an unterminated quote runs to the
-/// end of the file — the caller then rejects the record for its field count.
+/// text after a closing quote is appended to the field. A quoted field still open at the end of
+/// the file is the one exception: it would swallow every line after it, so the whole file is
+/// rejected naming the line where the quote opened (PRECISE.md 29). Each record carries the
+/// number of physical lines it spans, so a record that a stray quote stretched over many lines
+/// counts that many rows against the reject limit.
 ///
 /// For example:
 ///
@@ -177,7 +180,7 @@ public final class CSVReader {
         // w <= r (unescaping only shrinks). Field bounds are stored relative to `recStart`, so
         // moving the partial record to the buffer start needs no fix-up.
         var end = 0, r = 0, w = 0, recStart = 0, fieldOut = 0, fieldCount = 0
-        var line = 1, recLine = 1
+        var line = 1, recLine = 1, quoteLine = 1
         var eof = false
         var state = State.recordStart
 
@@ -234,7 +237,7 @@ public final class CSVReader {
                 let c = buf[r]
                 if c == space || c == tab { r += 1; continue }
                 fieldOut = w
-                if c == quote { r += 1; state = .quoted } else { state = .unquoted }
+                if c == quote { r += 1; quoteLine = line; state = .quoted } else { state = .unquoted }
 
             case .unquoted:
                 // Hot loop: copy ordinary bytes until `,`, LF or CR. Bytes above `,` (digits,
@@ -262,7 +265,8 @@ public final class CSVReader {
                         break fields
                     }
                     if fieldCount > 1 || bounds[0] != bounds[1] {  // a line of only spaces is blank too (PRECISE 3)
-                        try body(CSVRecord(line: recLine, fieldCount: fieldCount, base: buf + recStart, bounds: bounds))
+                        try body(CSVRecord(line: recLine, fieldCount: fieldCount, base: buf + recStart, bounds: bounds,
+                                           lineSpan: line - recLine + 1))
                     }
                     if c == lf {
                         line += 1
@@ -309,13 +313,17 @@ public final class CSVReader {
         switch state {
         case .recordStart, .afterCR:
             break
-        case .fieldStart, .unquoted, .quoted, .quoteInQuoted:
-            // A last record without a line end, or an unterminated quote running to the end.
+        case .quoted:
+            // The file ends inside quotes: everything after the opening quote would be one field.
+            throw ExtractError.unclosedQuote(file: file, line: quoteLine)
+        case .fieldStart, .unquoted, .quoteInQuoted:
+            // A last record without a line end.
             if state == .fieldStart { fieldOut = w }
             Self.addField(buf, from: fieldOut, to: w, recStart: recStart, &bounds, &boundsCap, &fieldCount)
             if fieldCount > 1 || bounds[0] != bounds[1] {  // a line of only spaces is blank too (PRECISE 3)
-                        try body(CSVRecord(line: recLine, fieldCount: fieldCount, base: buf + recStart, bounds: bounds))
-                    }
+                try body(CSVRecord(line: recLine, fieldCount: fieldCount, base: buf + recStart, bounds: bounds,
+                                   lineSpan: line - recLine + 1))
+            }
         }
     }
 

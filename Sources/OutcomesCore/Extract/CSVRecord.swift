@@ -8,12 +8,16 @@ public struct CSVRecord {
     public let line: Int
     /// Number of fields in this record.
     public let fieldCount: Int
+    /// Physical lines the record spans (more than 1 when a quoted field holds line breaks). A
+    /// rejected record counts this many rows against the reject limit (PRECISE.md 29).
+    public let lineSpan: Int
     @usableFromInline let base: UnsafePointer<UInt8>
     /// `2 * fieldCount` offsets into `base`: start and end (exclusive) of each field.
     @usableFromInline let bounds: UnsafePointer<Int32>
 
-    public init(line: Int, fieldCount: Int, base: UnsafePointer<UInt8>, bounds: UnsafePointer<Int32>) {
+    public init(line: Int, fieldCount: Int, base: UnsafePointer<UInt8>, bounds: UnsafePointer<Int32>, lineSpan: Int = 1) {
         self.line = line; self.fieldCount = fieldCount; self.base = base; self.bounds = bounds
+        self.lineSpan = lineSpan
     }
 
     /// The bytes of field `i` (empty when `i` is out of range).
@@ -36,7 +40,7 @@ public struct CSVRecord {
 
     /// Builds a record from ready-made field strings, for tests and small callers.
     /// The values are used as given (no trimming or unescaping).
-    public static func with<R>(fields: [String], line: Int = 2, _ body: (CSVRecord) throws -> R) rethrows -> R {
+    public static func with<R>(fields: [String], line: Int = 2, lineSpan: Int = 1, _ body: (CSVRecord) throws -> R) rethrows -> R {
         var bytes: [UInt8] = []
         var offsets: [Int32] = []
         for f in fields {
@@ -46,7 +50,7 @@ public struct CSVRecord {
         if offsets.isEmpty { offsets.append(0) }
         return try bytes.withUnsafeBufferPointer { b in
             try offsets.withUnsafeBufferPointer { o in
-                try body(CSVRecord(line: line, fieldCount: fields.count, base: b.baseAddress!, bounds: o.baseAddress!))
+                try body(CSVRecord(line: line, fieldCount: fields.count, base: b.baseAddress!, bounds: o.baseAddress!, lineSpan: lineSpan))
             }
         }
     }

@@ -22,6 +22,13 @@ public enum ExtractError: LocalizedError, Equatable, Sendable {
     case missingSheet(file: String, sheet: String, sheets: [String])
     /// Bytes that are not text in the file's encoding, or a NUL (PROFILES.md 9-10).
     case invalidText(file: String, line: Int, offset: Int, fault: TextFault.Kind)
+    /// An SSDA903 episodes table with no 903 header table in the same folder (docs/RETURNS.md).
+    case missing903Header(file: String)
+    /// A quoted field opened on `line` is still open at the end of the file (PRECISE.md 29).
+    case unclosedQuote(file: String, line: Int)
+    /// Two header columns have the same name after trimming and case-folding (PRECISE.md 30);
+    /// positions count from 1.
+    case duplicateColumn(file: String, column: String, first: Int, second: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -56,6 +63,12 @@ public enum ExtractError: LocalizedError, Equatable, Sendable {
             }
             return "\(f): line \(line), byte offset \(offset): \(what). Nothing from this file was loaded; "
                 + "export it as UTF-8 (CSV UTF-8 in Excel), or declare `encoding: windows-1252` in a profile for it (docs/PROFILES.md)."
+        case let .missing903Header(f):
+            return "\(f): an SSDA903 episodes table, but the folder holds no 903 header table (a CSV with CHILD, SEX, DOB, ETHNIC), which gives each child's gender, birth month and ethnicity. Nothing from this file was loaded; put the header table of the same return beside it."
+        case let .unclosedQuote(f, l):
+            return "\(f): line \(l): a quoted field opened here is never closed, so the rest of the file would be read as one value. Nothing from this file was loaded; find the stray \" on line \(l) (a value that starts with a quote), remove it or close it, and export again."
+        case let .duplicateColumn(f, c, a, b):
+            return "\(f): line 1: the header names column '\(c)' twice (columns \(a) and \(b)). Nothing from this file was loaded; rename or remove one of them and export again."
         }
     }
 }

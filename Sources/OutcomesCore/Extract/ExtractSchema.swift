@@ -104,10 +104,19 @@ public struct HeaderMap: Sendable, Equatable {
         let columns = ExtractSchema.columns(for: kind)
         var index = [Int](repeating: -1, count: columns.count)
         var extra: [String] = []
+        var seen: [String: Int] = [:]
         for (i, raw) in names.enumerated() {
             let name = Self.clean(raw, first: i == 0)
             let lower = name.lowercased()
-            if let c = columns.firstIndex(where: { $0.name == lower }), index[c] < 0 {
+            // Two columns of one name would make "which one?" a silent guess (PRECISE.md 30).
+            // Nameless columns (a trailing comma) are not names, so they may repeat.
+            if !lower.isEmpty {
+                if let first = seen[lower] {
+                    throw ExtractError.duplicateColumn(file: file, column: name, first: first + 1, second: i + 1)
+                }
+                seen[lower] = i
+            }
+            if let c = columns.firstIndex(where: { $0.name == lower }) {
                 index[c] = i
             } else if !name.isEmpty {  // a trailing comma's nameless column needs no warning
                 extra.append(name)

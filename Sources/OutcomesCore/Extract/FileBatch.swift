@@ -15,10 +15,14 @@ public struct FileBatch<V: RowValidator> {
     public let validator: V
     /// Accepted rows in file order.
     public private(set) var rows: [V.Row] = []
-    /// Rejected rows in file order, one per row.
-    public private(set) var rejects: [Reject] = []
+    /// Rejected rows in file order, one per row, with bounded memory.
+    public let spool: RejectSpool
     /// Records after the header (the reader already skips blank lines).
     public private(set) var rowsRead = 0
+    /// Physical lines of those records, and of the rejected ones: the reject limit weighs each
+    /// record by the lines it spans (PRECISE.md 29).
+    public private(set) var linesRead = 0
+    public private(set) var linesRejected = 0
     /// The line of the accepted row holding each key.
     private var firstLine: [V.Key: Int] = [:]
     private let isKnownEpisode: ((String) -> Bool)?
@@ -26,32 +30,43 @@ public struct FileBatch<V: RowValidator> {
     /// - Parameter isKnownEpisode: answers whether an episode id is stored or loaded earlier in this
     ///   run; pass it for outcomes and feedback. Nil skips the check (episodes, or `validate`
     ///   runs that only look at one file).
-    public init(_ validator: V, isKnownEpisode: ((String) -> Bool)? = nil) {
+    /// - Parameter spool: where the rejects go (a fresh one, default memory limit, when nil).
+    public init(_ validator: V, isKnownEpisode: ((String) -> Bool)? = nil, spool: RejectSpool? = nil) {
         self.validator = validator
         self.isKnownEpisode = isKnownEpisode
+        self.spool = spool ?? RejectSpool(file: validator.file)
     }
 
     public var loaded: Int { rows.count }
-    public var rejected: Int { rejects.count }
+    public var rejected: Int { spool.count }
+    /// Every reject read back from the spool (small files and tests).
+    public var rejects: [Reject] { (try? spool.all()) ?? [] }
 
     /// Validates one data record and files it as a row or a reject.
     public mutating func add(_ rec: CSVRecord) {
         rowsRead += 1
+        linesRead += rec.lineSpan
         switch validator.validate(rec) {
-        case .failure(let r): rejects.append(r)
+        case .failure(let r): reject(r, rec)
         case .success(let row):
-            if let r = fileRule(row, line: rec.line) { rejects.append(r); return }
+            if let r = fileRule(row, line: rec.line) { reject(r, rec); return }
             firstLine[validator.key(of: row)] = rec.line
             rows.append(row)
         }
     }
 
-    /// Files a row the mapping step rejected before validation (a wrong field count).
-    public mutating func add(rejected r: Reject) { rowsRead += 1; rejects.append(r) }
+    /// Files a row the mapping step rejected before validation (a wrong field count) that spans
+    /// `lines` physical lines.
+    public mutating func add(rejected r: Reject, lines: Int = 1) {
+        rowsRead += 1
+        linesRead += lines
+        linesRejected += lines
+        spool.append(Reasons.spanning(r, lines: lines))
+    }
 
-    /// Lets the mapping step restore source values and sheet names in rejects from `index` on.
-    public mutating func amendRejects(from index: Int, _ f: (inout Reject) -> Void) {
-        for i in index..<rejects.count { f(&rejects[i]) }
+    private mutating func reject(_ r: Reject, _ rec: CSVRecord) {
+        linesRejected += rec.lineSpan
+        spool.append(Reasons.spanning(r, lines: rec.lineSpan))
     }
 
     /// The duplicate check, then the unknown-episode check.

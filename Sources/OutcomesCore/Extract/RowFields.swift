@@ -2,9 +2,12 @@
 public struct ExtractRules: Sendable, Equatable {
     /// Outcome domains accepted beside the ten standard ones (OUTPUTS.md "Configuration").
     public var extraDomains: Set<String>
+    /// How the national returns are read (`returns_child_id`, `returns_service`).
+    public var returns: ReturnsSettings
 
-    public init(extraDomains: Set<String> = []) {
+    public init(extraDomains: Set<String> = [], returns: ReturnsSettings = ReturnsSettings()) {
         self.extraDomains = extraDomains
+        self.returns = returns
     }
 }
 
@@ -28,6 +31,15 @@ enum Reasons {
 
     static func duplicate(_ key: String, firstLine: Int) -> String {
         "duplicate key (\(key)) of line \(firstLine); keep one of the two rows and export again"
+    }
+
+    /// The reject of a record that spans several physical lines says so (PRECISE.md 29): its line
+    /// is the first, and a stray quote is the usual cause.
+    static func spanning(_ r: Reject, lines n: Int) -> Reject {
+        guard n > 1 else { return r }
+        var r = r
+        r.reason += "; this record spans \(n) lines (\(r.line) to \(r.line + n - 1)), so a stray quote may have joined them: check the quotes from line \(r.line)"
+        return r
     }
 
     static let unknownEpisode =

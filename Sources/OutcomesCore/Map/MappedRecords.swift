@@ -44,7 +44,7 @@ public struct MappedRecord {
 ///     try MappedRecords(source: source, kind: .episodes, profile: profile).forEach(
 ///         header: { h in batch = FileBatch(EpisodeValidator(file: source.file, header: h)) },
 ///         record: { m in batch!.add(m.record) },
-///         reject: { r in batch!.add(rejected: r) })
+///         reject: { r in batch!.add(rejected: r, lines: 1) })
 public final class MappedRecords {
     public let source: TableSource
     public let kind: ExtractKind
@@ -89,6 +89,14 @@ public final class MappedRecords {
                 if rec.line < headerRow { return }
                 headerCount = rec.fieldCount
                 let headers = (0..<rec.fieldCount).map { HeaderMap.clean(rec.string($0), first: $0 == 0) }
+                // Two columns of one name make "which one?" a silent guess (PRECISE.md 30); nameless
+                // columns (a trailing comma) may repeat.
+                var seen: [String: Int] = [:]
+                for (i, h) in headers.enumerated() where !h.isEmpty {
+                    let lower = h.lowercased()
+                    if let first = seen[lower] { throw ExtractError.duplicateColumn(file: file, column: h, first: first + 1, second: i + 1) }
+                    seen[lower] = i
+                }
                 plans = try resolve(headers: headers)
                 copy = source.ragged || plans.contains { $0.constant != nil || $0.values != nil }
                     || (profile?.monthFirst == true && plans.indices.contains { dateColumns.contains($0) && plans[$0].source >= 0 })
@@ -227,12 +235,17 @@ extension HeaderMap {
     }
 }
 
+/// The row the mapping step is adding, seen by the spool's `amend` hook.
+final class CurrentMappedRow {
+    var row: MappedRecord?
+}
+
 /// A per-file batch the mapping step can feed (`FileBatch`, `AttendanceBatch`).
 public protocol MappedBatch {
     mutating func add(_ rec: CSVRecord) throws
-    mutating func add(rejected r: Reject)
+    mutating func add(rejected r: Reject, lines: Int)
     var rejected: Int { get }
-    mutating func amendRejects(from index: Int, _ f: (inout Reject) -> Void)
+    var spool: RejectSpool { get }
 }
 
 extension FileBatch: MappedBatch {}
@@ -240,23 +253,29 @@ extension AttendanceBatch: MappedBatch {}
 
 extension MappedRecords {
     /// Reads the whole source into the batch `make` builds from the file's header map. Rejects
-    /// name the workbook sheet and show the source's own value where the mapping rewrote it.
+    /// name the workbook sheet and show the source's own value where the mapping rewrote it: the
+    /// spool's `amend` hook sets both before the reject is kept.
     /// `accepted` sees each row the batch kept (for the unrecognised-codes count).
     public func fill<B: MappedBatch>(_ make: (HeaderMap) throws -> B,
                                      accepted: ((MappedRecord) -> Void)? = nil) throws -> B {
         var batch: B?
         let sheet = source.sheet
-        try forEach(header: { batch = try make($0) }, record: { m in
-            let before = batch!.rejected
-            try batch!.add(m.record)
-            let after = batch!.rejected
-            if after == before { accepted?(m); return }
-            guard sheet != nil || m.rewritten != 0 else { return }
-            batch!.amendRejects(from: before) { r in
-                r.sheet = sheet
-                if let o = m.original(r.column) { r.value = o }
+        // The row being added, for the hook; nil outside `add`, so later rejects are untouched.
+        let current = CurrentMappedRow()
+        defer { batch?.spool.amend = nil }
+        try forEach(header: { h in
+            batch = try make(h)
+            batch!.spool.amend = { r in
+                if r.sheet == nil { r.sheet = sheet }
+                if let m = current.row, m.rewritten != 0, let o = m.original(r.column) { r.value = o }
             }
-        }, reject: { batch!.add(rejected: $0) })
+        }, record: { m in
+            let before = batch!.rejected
+            if m.rewritten != 0 { current.row = m }
+            defer { current.row = nil }
+            try batch!.add(m.record)
+            if batch!.rejected == before { accepted?(m) }
+        }, reject: { batch!.add(rejected: $0, lines: 1) })
         return batch!
     }
 }

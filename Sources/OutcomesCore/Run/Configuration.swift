@@ -18,6 +18,8 @@ public struct OutcomesConfig: Sendable, Equatable {
     public var qualityThresholds: [String: Double] = DataQuality.defaultThresholds
     /// New LA codes of the council's statistical neighbours, pooled in `attendance_benchmarks.csv`.
     public var statisticalNeighbours: [String] = []
+    /// `returns_child_id` and `returns_service`: how the national returns are read (docs/RETURNS.md).
+    public var returns = ReturnsSettings()
 
     /// The name looked for in the working folder when `--config` is not given.
     public static let defaultFileName = "outcomes.yml"
@@ -85,6 +87,17 @@ public struct OutcomesConfig: Sendable, Equatable {
                     c.qualityThresholds[k] = d
                 }
             case "statistical_neighbours": c.statisticalNeighbours = try Self.laCodes(value, key)
+            case "returns_child_id":
+                let allowed = ReturnsChildID.allCases.map(\.rawValue)
+                guard let v = value as? String, let id = ReturnsChildID(rawValue: v) else {
+                    throw ConfigError.badValue(key, "one of: \(allowed.joined(separator: ", "))")
+                }
+                c.returns.childID = id
+            case "returns_service":
+                guard let v = value as? String, !ReturnCodes.trimmed(v).isEmpty else {
+                    throw ConfigError.badValue(key, "a service code such as CSC")
+                }
+                c.returns.service = ReturnCodes.trimmed(v)
             default: throw ConfigError.unknownKey(key)
             }
         }

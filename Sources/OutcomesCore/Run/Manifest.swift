@@ -15,6 +15,9 @@ public struct Manifest: Codable, Sendable {
         public var file: String
         public var rows: Int
         public var sha256: String
+        /// `publishable`, or `restricted` for what can name or single out a child (OUTPUTS.md
+        /// "Publishable and restricted": everything under `restricted/`).
+        public var access: String
     }
     public var tool = "outcomes"
     public var version = OutcomesVersion.string
@@ -35,23 +38,14 @@ public struct Manifest: Codable, Sendable {
             Input(file: $0.file, kind: $0.kind.rawValue, sha256: $0.sha256, rows_read: $0.rowsRead,
                   rows_loaded: $0.rowsLoaded, rows_rejected: $0.rowsRejected, unchanged: $0.unchanged)
         }
-        self.outputs = outputs.map { Output(file: $0.name, rows: $0.rows, sha256: $0.sha256) }
+        self.outputs = outputs.map {
+            Output(file: $0.name, rows: $0.rows, sha256: $0.sha256, access: OutputFolder.access(of: $0.name))
+        }
     }
 
     public func json() throws -> String {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try e.encode(self), as: UTF8.self) + "\n"
-    }
-}
-
-/// `rejects.csv`: one row per rejected row of this run.
-public enum RejectsReport {
-    public static func csv(_ rejects: [Reject]) -> String {
-        var out = CSVText.line(["file", "line", "column", "value", "reason"])
-        for r in rejects {
-            out += CSVText.line([CSVText.guarded(r.file), r.location, r.column, CSVText.guarded(r.value), r.reason])
-        }
-        return out
     }
 }

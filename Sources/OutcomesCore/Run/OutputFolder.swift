@@ -10,7 +10,7 @@ public final class OutputFolder {
     public let finalPath: String
     public let stagingPath: String
     /// Every file written, relative to the folder, with its data-row count and SHA-256.
-    public private(set) var written: [(name: String, rows: Int, sha256: String)] = []
+    public internal(set) var written: [(name: String, rows: Int, sha256: String)] = []
 
     /// Creates the staging folder for `period` under `root`, clearing stale ones from killed runs.
     public init(root: String, period: Month) throws {

@@ -18,6 +18,8 @@ public struct RunOptions: Sendable {
     public var config = OutcomesConfig()
     public var threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
     public var summary = true
+    /// Hash every extract even when the load log says it is unchanged (`--verify-unchanged`).
+    public var verifyUnchanged = false
     /// The day of the run (for the default period); a parameter so tests can fix it.
     public var today: Day = Days.today()
     /// Command-line words, for the manifest.
@@ -43,6 +45,7 @@ public final class Pipeline {
     /// `outcomes run`: load the extracts, then report.
     public func run() -> ExitStatus {
         guarded {
+            try self.checkPeriodHasEnded()
             let store = try Store(path: options.db)
             let load = try self.load(into: store)
             if let s = self.failureStatus(load) { return s }
@@ -65,6 +68,7 @@ public final class Pipeline {
             guard FileManager.default.fileExists(atPath: options.db) else {
                 throw RunError.noStore(options.db)
             }
+            try self.checkPeriodHasEnded()
             return try self.report(store: try Store(path: options.db), load: LoadReport(), command: "report")
         }
     }
@@ -73,15 +77,17 @@ public final class Pipeline {
     public func validate(rejectsPath: String) -> ExitStatus {
         guarded {
             let store = FileManager.default.fileExists(atPath: options.db) ? try Store(path: options.db, readOnly: true) : nil
-            var loader = Loader(store: store, rules: ExtractRules(extraDomains: options.config.extraDomains),
+            var loader = Loader(store: store, rules: ExtractRules(extraDomains: options.config.extraDomains, returns: options.config.returns),
                                 maxRejectPct: options.maxRejectPct, write: false)
             loader.profiles = options.profiles
             loader.progress = { [console] e in if case .fileFinished(let r) = e { console.step(Self.describe(r)) } }
             let report = try loader.load(folder: options.extracts)
             for w in report.warnings { console.warning(w) }
             try OutputFolder.makeDirectory((rejectsPath as NSString).deletingLastPathComponent.isEmpty ? "." : (rejectsPath as NSString).deletingLastPathComponent)
-            try OutputFolder.writeFile(path: rejectsPath, data: Data(RejectsReport.csv(report.rejects).utf8))
-            console.step("rejects report: \(rejectsPath) (\(report.rejects.count) rows)")
+            let out = try StreamingFile(path: rejectsPath, replace: true)
+            let n = try RejectsReport.write(spools: report.spools, to: out)
+            try out.close()
+            console.step("rejects report: \(rejectsPath) (\(n) rows)")
             if let e = report.contractError { console.error(e.localizedDescription); return .contract }
             if report.exceededRejectLimit {
                 console.error("more than \(options.maxRejectPct)% of a file's rows were rejected; see \(rejectsPath)")
@@ -94,9 +100,10 @@ public final class Pipeline {
     // MARK: - Steps
 
     private func load(into store: Store) throws -> LoadReport {
-        var loader = Loader(store: store, rules: ExtractRules(extraDomains: options.config.extraDomains),
+        var loader = Loader(store: store, rules: ExtractRules(extraDomains: options.config.extraDomains, returns: options.config.returns),
                             maxRejectPct: options.maxRejectPct)
         loader.profiles = options.profiles
+        loader.verifyUnchanged = options.verifyUnchanged
         let console = self.console
         loader.progress = { e in
             switch e {
@@ -113,16 +120,22 @@ public final class Pipeline {
     static func describe(_ r: FileLoadResult) -> String {
         if r.unchanged { return "\(r.file): unchanged since it was loaded before; skipped" }
         let tail = r.overRejectLimit ? " — over the reject limit, not loaded" : ""
+        if let k = r.returnSource, !r.unchanged { return Self.describeReturn(r, k, tail) }
         return "\(r.file): \(r.rowsRead) rows read, \(r.rowsLoaded) loaded, \(r.rowsRejected) rejected\(tail)"
     }
 
     /// Exit 3 or 4 after a load, writing the rejects report outside any period folder.
     private func failureStatus(_ load: LoadReport) -> ExitStatus? {
         guard load.contractError != nil || load.exceededRejectLimit else { return nil }
-        let path = (options.out as NSString).appendingPathComponent("rejects-failed-run.csv")
+        // Outside any period folder, and restricted: it names children (OUTPUTS.md).
+        let folder = (options.out as NSString).appendingPathComponent(OutputFolder.restricted)
+        let path = (folder as NSString).appendingPathComponent("rejects-failed-run.csv")
         do {
             try OutputFolder.makeDirectory(options.out)
-            try OutputFolder.writeFile(path: path, data: Data(RejectsReport.csv(load.rejects).utf8))
+            try OutputFolder.makeDirectory(folder)
+            let out = try StreamingFile(path: path, replace: true)
+            try RejectsReport.write(spools: load.spools, to: out)
+            try out.close()
         } catch { console.error("could not write the rejects report \(path): \(error.localizedDescription)") }
         if let e = load.contractError {
             console.error("\(e.localizedDescription) No tables were written; the rejects report is \(path).")
@@ -137,6 +150,7 @@ public final class Pipeline {
         guard let period = try options.period ?? store.defaultPeriod(today: options.today) else {
             throw RunError.noData
         }
+        if options.period != nil { try checkPeriodHasData(period, store: store) }
         console.step("reporting \(period.text)")
         let ctx = ReportContext(period: period, threshold: options.suppressMax,
                                 breakdowns: Breakdown.defaults + options.config.extraBreakdowns,
@@ -163,7 +177,7 @@ public final class Pipeline {
             let dataset = try store.dataset(threads: options.threads, attendanceFrom: { Self.attendanceFrom($0, ctx) },
                                             alongside: queryFiles.indices.map { i -> @Sendable () -> Void in
                 { side.setQuery(i, runner.runOne(fileName: queryFiles[i], folder: queriesFolder!,
-                                                 outFolder: (staging as NSString).appendingPathComponent("queries"))) }
+                                                 outFolder: (staging as NSString).appendingPathComponent(Self.restrictedQueries))) }
             } + DataQuality.checks.indices.map { i -> @Sendable () -> Void in
                 { side.setFigures(i, Result { try Store(path: dbPath, readOnly: true).read { db in
                       try DataQuality.figures(check: i, db: db, period: period) } }) }
@@ -200,7 +214,7 @@ public final class Pipeline {
                         dq.text += extra.line
                         if extra.failed { dq.failed.append("extract_vs_published_pp") }
                     }
-                    try folder.write("data_quality.csv", text: dq.text)
+                    try folder.write(OutputFolder.restricted + "/data_quality.csv", text: dq.text)
                     for f in dq.failed { console.warning("data quality check \(f) is over its threshold (see data_quality.csv)") }
                 case .queries(let outcomes):
                     failedQueries = try registerQueries(outcomes, in: folder)
@@ -212,7 +226,8 @@ public final class Pipeline {
                 try folder.write("\(t.name).csv", text: writer.csv(t), rows: t.rows.count)
                 try folder.write("\(t.name).meta.csv", text: writer.meta(t))
             }
-            try folder.write("rejects.csv", text: RejectsReport.csv(load.rejects), rows: load.rejects.count)
+            // Every file in the load log, not only this run's (OUTPUTS.md: rejects are never lost).
+            try folder.writeStream(OutputFolder.restricted + "/rejects.csv") { try RejectsReport.write(store: store, to: $0) }
             console.detail("wrote the tables")
             if options.summary {
                 try folder.write("summary.html", text: SummaryPage.html(tables: tables, period: period, load: load))
@@ -255,7 +270,7 @@ public final class Pipeline {
     private func registerQueries(_ outcomes: [QueryOutcome], in out: OutputFolder) throws -> [String] {
         for o in outcomes {
             if o.succeeded {
-                try out.register("queries/\(o.name).csv", rows: o.rows)
+                try out.register("\(Self.restrictedQueries)/\(o.name).csv", rows: o.rows)
                 console.detail("query \(o.name): \(o.rows) rows")
             } else if let m = o.message {
                 console.error(m)
@@ -263,6 +278,9 @@ public final class Pipeline {
         }
         return outcomes.filter { !$0.succeeded }.map { $0.name + ".sql" }
     }
+
+    /// The analysts' query results: restricted, since a query may list children (OUTPUTS.md).
+    static let restrictedQueries = OutputFolder.restricted + "/queries"
 
     /// The first month of attendance the report reads: the rolling year's start, or earlier when an
     /// episode closed in it needs its "before" period (attendance impact).
@@ -294,6 +312,8 @@ public final class Pipeline {
         } catch let e as ConfigError {
             console.error(e.localizedDescription); return .usage
         } catch let e as ProfileError {
+            console.error(e.localizedDescription); return .usage
+        } catch let e as StoreError {
             console.error(e.localizedDescription); return .usage
         } catch let e as RunError {
             console.error(e.localizedDescription); return e.status
@@ -331,16 +351,24 @@ enum ReportJob: Sendable {
 public enum RunError: LocalizedError, Equatable {
     case noStore(String)
     case noData
+    /// `--period` names a month that has not ended on the day of the run.
+    case periodNotEnded(Month, today: Day, first: Month?, last: Month?)
+    /// `--period` names a month with no episode open in it and no attendance session.
+    case periodWithoutData(Month, first: Month?, last: Month?)
 
     public var status: ExitStatus {
         switch self {
-        case .noStore, .noData: return .usage
+        case .noStore, .noData, .periodNotEnded, .periodWithoutData: return .usage
         }
     }
     public var errorDescription: String? {
         switch self {
         case .noStore(let p): return "no store at \(p): run `outcomes load` first, or pass --db."
         case .noData: return "the store holds no data from a month that has ended; load extracts first or pass --period YYYY-MM."
+        case let .periodNotEnded(p, today, first, last):
+            return "--period \(p.text): that month has not ended yet (today is \(Days.iso(today))), so its figures would be incomplete; \(Pipeline.holdings(first, last)). Pass a month that has ended, or leave --period out for the newest one. Nothing was written."
+        case let .periodWithoutData(p, first, last):
+            return "--period \(p.text): the store holds no episode open in that month and no attendance session in it; \(Pipeline.holdings(first, last)). Pass a month in that range, or load the extracts for \(p.text) first. Nothing was written."
         }
     }
 }

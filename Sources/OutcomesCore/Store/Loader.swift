@@ -9,20 +9,33 @@ public struct FileLoadResult: Sendable, Equatable {
     public var rowsRead = 0
     public var rowsLoaded = 0
     public var rowsRejected = 0
+    /// Physical lines of the records read and rejected: the reject limit compares these, so a
+    /// record a stray quote stretched over many lines counts as that many rows (PRECISE.md 29).
+    public var linesRead = 0
+    public var linesRejected = 0
     /// Skipped: the same content was loaded before.
     public var unchanged = false
     /// Over the reject threshold: nothing from it was loaded (exit 4).
     public var overRejectLimit = false
+    /// Set for a national return read by its built-in profile (rows read are then the return's
+    /// records, rows loaded its episodes: docs/RETURNS.md).
+    public var returnSource: RecognisedReturn?
 }
 
 /// The outcome of loading a folder.
-public struct LoadReport: Sendable {
+public struct LoadReport {
     public var files: [FileLoadResult] = []
-    public var rejects: [Reject] = []
+    /// The rejects of every file read in this load (loaded, over the limit, or only validated),
+    /// one spool per file in load order; a spool whose file was committed has `loadedAt` set.
+    public var spools: [RejectSpool] = []
     public var warnings: [String] = []
     /// The contract error that stopped the load (exit 3), if any.
     public var contractError: ExtractError?
     public var exceededRejectLimit: Bool { files.contains { $0.overRejectLimit } }
+    public init() {}
+    /// Every reject of this load read back into memory (small loads and tests).
+    public var rejects: [Reject] { spools.flatMap { (try? $0.all()) ?? [] } }
+    public var rejectCount: Int { spools.reduce(0) { $0 + $1.count } }
 }
 
 /// Progress events for the terminal bar or the scheduled run's log lines.
@@ -55,6 +68,10 @@ public struct Loader {
     /// Most attendance month entries held in memory while a file loads; beyond it the batch
     /// spills to the store inside the file's transaction, so peak memory does not grow with the file.
     public var attendanceCapacity = AttendanceBatch.defaultCapacity
+    /// Most rejects of one file held in memory; the rest wait in a temporary file (`RejectSpool`).
+    public var rejectMemoryLimit = RejectSpool.defaultMemoryLimit
+    /// Hash every file even when its size, modification time and inode match the load log.
+    public var verifyUnchanged = false
     /// Input profiles (PROFILES.md): files they match are read through them.
     public var profiles: [Profile] = []
 
@@ -62,38 +79,90 @@ public struct Loader {
         self.store = store; self.rules = rules; self.maxRejectPct = maxRejectPct; self.write = write
     }
 
-    /// The extract files of a folder in load order, and warnings for the files it ignores.
-    public static func discover(folder: String) throws -> (files: [(name: String, kind: ExtractKind)], warnings: [String]) {
-        let (files, warnings) = try ExtractDiscovery.discover(folder: folder, profiles: [])
-        return (files.map { ($0.name, $0.kind) }, warnings)
+    /// The extract files of a folder in load order, and warnings for the files it ignores
+    /// (national returns are listed among the episodes files; see `plan(folder:profiles:)`).
+    public static func discover(folder: String, profiles: [Profile] = []) throws -> (files: [(name: String, kind: ExtractKind)], warnings: [String]) {
+        let plan = try plan(folder: folder, profiles: profiles)
+        return (plan.items.map { ($0.name, $0.kind) }, plan.warnings)
     }
 
     /// Loads (or, with `write == false`, validates) every extract in `folder`.
     public func load(folder: String) throws -> LoadReport {
         var report = LoadReport()
-        let (files, warnings) = try ExtractDiscovery.discover(folder: folder, profiles: profiles)
-        report.warnings = warnings
+        let plan = try Self.plan(folder: folder, profiles: profiles)
+        report.warnings = plan.warnings
         var sameRunEpisodes = Set<String>()
         var storedEpisodes: Set<String>?
-        for f in files {
-            let (name, kind) = (f.name, f.kind)
+        // The 903 header tables are read once, when the first 903 episodes table needs them; their
+        // results join the report before that table's own.
+        var ssda903Children: [String: SSDA903Child]?
+        var headerResults: [(FileLoadResult, RejectSpool)] = []
+        func ssda903Headers() throws -> [String: SSDA903Child]? {
+            if plan.ssda903Headers.isEmpty { return nil }
+            if let c = ssda903Children { return c }
+            let (children, tables) = try Self.readSSDA903Headers(folder: folder, plan: plan)
+            for t in tables {
+                var r = FileLoadResult(file: t.file, kind: .episodes,
+                                       sha256: try Self.sha256(path: (folder as NSString).appendingPathComponent(t.file)))
+                r.returnSource = .ssda903(.header)
+                r.rowsRead = t.rowsRead; r.rowsRejected = t.rejects.count; r.rowsLoaded = t.rowsRead - t.rejects.count
+                r.linesRead = t.rowsRead; r.linesRejected = t.rejects.count
+                let headerSpool = RejectSpool(file: t.file, memoryLimit: rejectMemoryLimit)
+                for j in t.rejects { headerSpool.append(j) }
+                headerResults.append((r, headerSpool))
+            }
+            ssda903Children = children
+            return children
+        }
+        for item in plan.items {
+            let (name, kind) = (item.name, item.kind)
             let path = (folder as NSString).appendingPathComponent(name)
             do {
-                let sha = try Self.sha256(path: path)
-                if write, let store, try store.wasLoaded(sha256: sha) {
-                    let r = FileLoadResult(file: name, kind: kind, sha256: sha, unchanged: true)
+                // Taken before reading: a file changed while it is read then fails to match next time.
+                let identity = FileIdentity(path: path)
+                // A return is always hashed: a 903 episodes table's identity covers its header tables.
+                let returnSHA = item.source == nil ? nil : try Self.returnSHA(folder: folder, item: item, plan: plan)
+                let logged: String?
+                if let returnSHA { logged = try store.map { try $0.wasLoaded(sha256: returnSHA) ? returnSHA : nil } ?? nil }
+                else if let store, !verifyUnchanged, let identity { logged = try store.loggedSHA256(file: name, identity: identity) }
+                else { logged = nil }
+                if write, let sha = logged {
+                    var r = FileLoadResult(file: name, kind: kind, sha256: sha, unchanged: true)
+                    r.returnSource = item.source
                     report.files.append(r); progress?(.fileFinished(r))
                     continue
                 }
                 if kind != .episodes && storedEpisodes == nil { storedEpisodes = try store?.episodeIDs() ?? [] }
                 let known = (storedEpisodes ?? []).union(sameRunEpisodes)
-                var result = try loadFile(path: path, name: name, kind: kind, profile: f.profile, sha: sha, known: known,
-                                          episodes: &sameRunEpisodes, rejects: &report.rejects, warnings: &report.warnings)
-                if kind == .episodes { storedEpisodes = nil }
-                if result.rowsRead > 0, Double(result.rowsRejected) * 100 > maxRejectPct * Double(result.rowsRead) {
-                    result.overRejectLimit = true
+                let spool = RejectSpool(file: name, memoryLimit: rejectMemoryLimit)
+                var result: FileLoadResult
+                if let source = item.source, let returnSHA {
+                    defer {
+                        for (r, headerSpool) in headerResults {
+                            report.files.append(r); report.spools.append(headerSpool)
+                            progress?(.fileFinished(r))
+                        }
+                        headerResults = []
+                    }
+                    var warnings: [String] = []
+                    result = try loadReturn(path: path, name: name, source: source, sha: returnSHA, identity: identity,
+                                            headers: ssda903Headers, episodes: &sameRunEpisodes, spool: spool,
+                                            warnings: &warnings)
+                    report.warnings += warnings
+                } else {
+                    result = try loadFile(path: path, name: name, kind: kind, profile: item.profile, identity: identity,
+                                          known: known, episodes: &sameRunEpisodes, spool: spool, warnings: &report.warnings)
                 }
+                if result.unchanged {
+                    // Counted as a skipped file, like one skipped unread: its rows were loaded before.
+                    let r = FileLoadResult(file: name, kind: kind, sha256: result.sha256, unchanged: true)
+                    report.files.append(r); progress?(.fileFinished(r))
+                    continue
+                }
+                if kind == .episodes { storedEpisodes = nil }
+                if isOverLimit(result) { result.overRejectLimit = true }
                 report.files.append(result)
+                report.spools.append(spool)
                 progress?(.fileFinished(result))
                 if result.overRejectLimit && write { break }
             } catch let e as ExtractError {
@@ -104,95 +173,127 @@ public struct Loader {
         return report
     }
 
-    /// Reads, validates and (when writing) stores one file in one transaction.
-    private func loadFile(path: String, name: String, kind: ExtractKind, profile: Profile?, sha: String, known: Set<String>,
-                          episodes: inout Set<String>, rejects: inout [Reject], warnings: inout [String]) throws -> FileLoadResult {
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        progress?(.fileStarted(name, kind: kind, bytes: size))
+    /// Reads, validates and (when writing) stores one file in one transaction, hashing the bytes
+    /// as they are read. A file whose content was loaded before (under any name) is not written
+    /// again and comes back `unchanged`.
+    private func loadFile(path: String, name: String, kind: ExtractKind, profile: Profile?, identity: FileIdentity?,
+                          known: Set<String>, episodes: inout Set<String>, spool: RejectSpool,
+                          warnings: inout [String]) throws -> FileLoadResult {
+        progress?(.fileStarted(name, kind: kind, bytes: Int(identity?.size ?? 0)))
         let progress = self.progress
-        let source = try TableSources.open(path: path, profile: profile, bufferSize: bufferSize,
-                                           rawObserver: progress.map { p in { p(.bytes($0.count)) } })
+        var hasher = SHA256()
+        let source = try TableSources.open(path: path, profile: profile, bufferSize: bufferSize, rawObserver: { bytes in
+            hasher.update(bufferPointer: bytes)
+            progress?(.bytes(bytes.count))
+        })
         let mapped = MappedRecords(source: source, kind: kind, profile: profile)
-        var result = FileLoadResult(file: name, kind: kind, sha256: sha)
+        // A workbook is read through its zip directory, not as a byte stream, so it is hashed whole first.
+        let workbookSHA: String? = source is CSVTable ? nil : try Self.sha256(path: path)
+        var result = FileLoadResult(file: name, kind: kind, sha256: "")
         var write: ((StoreWriter) throws -> Void)?
-        func finish(read: Int, rejected: [Reject]) {
-            result.rowsRead = read; result.rowsRejected = rejected.count; result.rowsLoaded = read - rejected.count
-            rejects += rejected
+        func finish(read: Int, lines: (read: Int, rejected: Int)) {
+            result.rowsRead = read; result.rowsRejected = spool.count; result.rowsLoaded = read - spool.count
+            result.linesRead = lines.read; result.linesRejected = lines.rejected
+            result.sha256 = workbookSHA ?? Self.hex(hasher.finalize())
+        }
+        /// Logs the file and its rejects; the spool learns when it was loaded.
+        func log(_ w: StoreWriter) throws {
+            let now = StoreWriter.now()
+            let id = try w.logFile(name: name, kind: kind, sha256: result.sha256, read: result.rowsRead,
+                                   loaded: result.rowsLoaded, rejected: result.rowsRejected, loadedAt: now,
+                                   identity: identity)
+            try w.insert(rejects: spool, loadID: id, sha256: result.sha256, loadedAt: now)
+            spool.loadedAt = now
         }
         switch kind {
         case .attendance:
             func read(sink: AttendanceSink?) throws -> AttendanceBatch {
                 try mapped.fill { h in
                     AttendanceBatch(AttendanceValidator(file: name, header: h, rules: rules),
-                                    capacity: attendanceCapacity, sink: sink)
+                                    capacity: attendanceCapacity, sink: sink, spool: spool)
                 }
             }
             guard self.write, let store else {
                 let b = try read(sink: nil)
-                finish(read: b.rowsRead, rejected: b.rejects)
+                finish(read: b.rowsRead, lines: (b.linesRead, b.linesRejected))
                 return result
             }
             // Read inside the file's transaction: a batch too big for memory spills to the store
-            // as it goes, and a failure or a file over the reject limit rolls all of it back.
+            // as it goes, and a failure, a file over the reject limit or content loaded before
+            // rolls all of it back.
             let afterSpill = self.afterSpill
             try store.transactionCommitting(if: { w in
                 let sink = try AttendanceSink(w, onSpill: afterSpill.map { hook in { try hook(name) } })
                 let b = try read(sink: sink)
-                finish(read: b.rowsRead, rejected: b.rejects)
+                finish(read: b.rowsRead, lines: (b.linesRead, b.linesRejected))
+                if try w.wasLoaded(sha256: result.sha256) { result.unchanged = true; return false }
                 if isOverLimit(result) { return false }
                 try b.finish()
                 try afterWrite?(name)
-                try w.logFile(name: name, kind: kind, sha256: sha, read: result.rowsRead, loaded: result.rowsLoaded,
-                              rejected: result.rowsRejected)
+                try log(w)
                 return true
             })
+            if result.unchanged { try noteUnchanged(result, identity: identity, store: store) }
             return result
         case .episodes:
             var codes = UnrecognisedCodes()
             let g = EpisodeColumn.gender.rawValue, e = EpisodeColumn.ethnicity.rawValue
-            let b = try mapped.fill({ FileBatch(EpisodeValidator(file: name, header: $0, rules: rules)) }, accepted: { m in
+            let b = try mapped.fill({ FileBatch(EpisodeValidator(file: name, header: $0, rules: rules), spool: spool) }, accepted: { m in
                 codes.note(gender: m.record.string(m.header.fieldIndex[g]), ethnicity: m.record.string(m.header.fieldIndex[e]))
             })
             warnings += codes.warnings(file: name)
-            finish(read: b.rowsRead, rejected: b.rejects)
+            finish(read: b.rowsRead, lines: (b.linesRead, b.linesRejected))
             episodes.formUnion(b.rows.map(\.episodeID))
             write = { try $0.upsert(episodes: b.rows, file: name) }
         case .outcomes:
             let b = try mapped.fill {
-                FileBatch(OutcomeValidator(file: name, header: $0, rules: rules), isKnownEpisode: { known.contains($0) })
+                FileBatch(OutcomeValidator(file: name, header: $0, rules: rules), isKnownEpisode: { known.contains($0) },
+                          spool: spool)
             }
-            finish(read: b.rowsRead, rejected: b.rejects)
+            finish(read: b.rowsRead, lines: (b.linesRead, b.linesRejected))
             write = { try $0.upsert(outcomes: b.rows, file: name) }
         case .feedback:
             let b = try mapped.fill {
-                FileBatch(FeedbackValidator(file: name, header: $0, rules: rules), isKnownEpisode: { known.contains($0) })
+                FileBatch(FeedbackValidator(file: name, header: $0, rules: rules), isKnownEpisode: { known.contains($0) },
+                          spool: spool)
             }
-            finish(read: b.rowsRead, rejected: b.rejects)
+            finish(read: b.rowsRead, lines: (b.linesRead, b.linesRejected))
             write = { try $0.upsert(feedback: b.rows, file: name) }
         }
-        if self.write, !isOverLimit(result), let store, let write {
-            let r = result
-            try store.transaction { w in
-                try write(w)
-                try afterWrite?(name)
-                try w.logFile(name: name, kind: kind, sha256: sha, read: r.rowsRead, loaded: r.rowsLoaded, rejected: r.rowsRejected)
+        if self.write, let store, let write {
+            if try store.wasLoaded(sha256: result.sha256) {
+                result.unchanged = true
+                try noteUnchanged(result, identity: identity, store: store)
+                return result
+            }
+            if !isOverLimit(result) {
+                try store.transaction { w in
+                    try write(w)
+                    try afterWrite?(name)
+                    try log(w)
+                }
             }
         }
         return result
     }
 
-    private func isOverLimit(_ r: FileLoadResult) -> Bool {
-        r.rowsRead > 0 && Double(r.rowsRejected) * 100 > maxRejectPct * Double(r.rowsRead)
+    /// A file read in full only to find its content loaded before: its result says so (no rows
+    /// counted again), and the log learns its identity so the next load skips it unread.
+    private func noteUnchanged(_ r: FileLoadResult, identity: FileIdentity?, store: Store) throws {
+        if let identity { try store.updateIdentity(file: r.file, sha256: r.sha256, identity: identity) }
     }
 
-    /// SHA-256 of a file's bytes, hex.
-    public static func sha256(path: String) throws -> String {
-        guard let fh = FileHandle(forReadingAtPath: path) else {
-            throw ExtractError.unreadable(file: (path as NSString).lastPathComponent, detail: "cannot open")
-        }
-        defer { try? fh.close() }
-        var h = SHA256()
-        while let d = try fh.read(upToCount: 4 << 20), !d.isEmpty { h.update(data: d) }
-        return h.finalize().map { String(format: "%02x", $0) }.joined()
+    /// More than `maxRejectPct` of the file's physical data lines were in rejected records.
+    func isOverLimit(_ r: FileLoadResult) -> Bool {
+        r.linesRead > 0 && Double(r.linesRejected) * 100 > maxRejectPct * Double(r.linesRead)
+    }
+
+    /// Lower-case hex of a digest.
+    static func hex(_ d: SHA256.Digest) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for b in d { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
     }
 }

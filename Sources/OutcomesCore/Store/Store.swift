@@ -30,23 +30,7 @@ public final class Store {
             db.add(function: StoreFunctions.countMarkBefore)
         }
         queue = try DatabaseQueue(path: path, configuration: config)
-        if !readOnly { try migrate() }
-    }
-
-    private func migrate() throws {
-        try queue.write { db in
-            for s in StoreSchema.statements { try db.execute(sql: s) }
-            if try Int.fetchOne(db, sql: "SELECT count(*) FROM attendance_mark_codes") == 0 {
-                for (i, m) in AttendanceMarks.codes.enumerated() {
-                    try db.execute(sql: "INSERT INTO attendance_mark_codes VALUES (?, ?, ?)",
-                                   arguments: [i + 1, m.code, StoreSchema.classLabel(m.cls)])
-                }
-                for slot in 0..<62 {
-                    try db.execute(sql: "INSERT INTO attendance_slots VALUES (?, ?, ?)",
-                                   arguments: [slot, slot / 2 + 1, slot % 2 == 0 ? "AM" : "PM"])
-                }
-            }
-        }
+        if !readOnly { try StoreMigrations.migrate(queue, path: path) }
     }
 
     /// Whether a file with this content was loaded before (idempotence by SHA-256).

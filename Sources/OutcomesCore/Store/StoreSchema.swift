@@ -3,6 +3,9 @@
 /// Dates are ISO `YYYY-MM-DD` text so SQLite's date functions work on them. Attendance is packed
 /// one row per pupil, school and calendar month (a county year is ~250,000 rows instead of
 /// 8 million); the `attendance_sessions` view unpacks it to one row per register session.
+///
+/// These statements are the first release's schema and are never edited: later changes are
+/// migrations (`StoreMigrations`).
 enum StoreSchema {
     static let statements: [String] = [
         """

@@ -9,11 +9,38 @@ import GRDBSQLite
 public struct StoreWriter {
     let db: Database
 
-    /// Records a loaded file in the load log.
-    public func logFile(name: String, kind: ExtractKind, sha256: String, read: Int, loaded: Int, rejected: Int) throws {
-        let now = ISO8601DateFormatter().string(from: Date())
-        try db.execute(sql: "INSERT INTO load_log (file_name, kind, sha256, rows_read, rows_loaded, rows_rejected, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [name, kind.rawValue, sha256, read, loaded, rejected, now])
+    /// Records a loaded file in the load log; returns its `load_log.id`.
+    ///
+    /// - Parameter identity: the file's size, modification time and inode, so the next load can
+    ///   skip it unread while they match (nil leaves them NULL: it will be hashed next time).
+    @discardableResult
+    public func logFile(name: String, kind: ExtractKind, sha256: String, read: Int, loaded: Int, rejected: Int,
+                        loadedAt: String = StoreWriter.now(), identity: FileIdentity? = nil) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO load_log (file_name, kind, sha256, rows_read, rows_loaded, rows_rejected, loaded_at,
+                                  file_size, file_mtime_ns, file_inode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [name, kind.rawValue, sha256, read, loaded, rejected, loadedAt,
+                             identity?.size, identity?.mtimeNs, identity.map { Int64(bitPattern: $0.inode) }])
+        return db.lastInsertedRowID
+    }
+
+    /// The time a load is logged at, ISO 8601 in UTC.
+    public static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
+
+    /// Stores every reject of one loaded file (OUTPUTS.md: the store keeps every rejected row of
+    /// every load), read back from its spool in file order.
+    public func insert(rejects spool: RejectSpool, loadID: Int64, sha256: String, loadedAt: String) throws {
+        let st = try Prepared(db, """
+            INSERT INTO rejects (load_id, file_name, sha256, line, column_name, value, reason, loaded_at)
+            VALUES (?,?,?,?,?,?,?,?)
+            """)
+        try spool.forEach { r in
+            st.int(1, Int(loadID)); st.text(2, r.file); st.text(3, sha256)
+            // A workbook row keeps its sheet: `List 6!17` is stored as text in the line column.
+            if r.sheet != nil { st.text(4, r.location) } else { st.int(4, r.line) }
+            st.text(5, r.column); st.text(6, r.value); st.text(7, r.reason); st.text(8, loadedAt)
+            try st.step()
+        }
     }
 
     /// Inserts or replaces episodes (a later extract's row replaces the stored one).

@@ -83,7 +83,7 @@ public enum SummaryPage {
             s += "</tbody></table>\n"
         }
         s += "<p>manifest.json beside this page lists every input and output file with its checksum and the run's "
-        s += "start and end times; rejects.csv lists rows that were not loaded and why.</p>\n"
+        s += "start and end times; restricted/rejects.csv (not for publication) lists rows that were not loaded and why.</p>\n"
         s += "<h3>Suppression</h3>\n<p>To protect children from being identified, "
         s += "counts from 1 up to the suppression threshold (5 unless the run set another; manifest.json gives it) "
         s += "are shown as \(SummaryMarkup.figure("c")), and so is any percentage or mean worked out from them; where that would "

@@ -14,6 +14,8 @@ struct CommonOptions: ParsableArguments {
     var profiles: String = "profiles"
     @Option(name: .long, help: "Percentage of a file's rows that may be rejected before the run fails (exit 4).")
     var maxRejectPct: Double?
+    @Flag(name: .long, help: "Hash every extract, even those whose size, modification time and inode match the load log.")
+    var verifyUnchanged = false
     @Flag(name: .long, help: "Print errors only.")
     var quiet = false
     @Flag(name: .long, help: "Add timings and details.")
@@ -47,6 +49,7 @@ struct CommonOptions: ParsableArguments {
             console.error(error.localizedDescription)
             throw ExitCode(ExitStatus.usage.rawValue)
         }
+        o.verifyUnchanged = verifyUnchanged
         return o
     }
 }

@@ -6,10 +6,10 @@ extension OutcomesCommand {
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check the extracts against the contract and write the rejects report; the store is not changed.",
-            discussion: "Example: outcomes validate --extracts data --rejects output/rejects-validate.csv")
+            discussion: "Example: outcomes validate --extracts data --rejects output/restricted/rejects-validate.csv")
         @OptionGroup var common: CommonOptions
         @Option(name: .long, help: "Where to write the rejects report.")
-        var rejects: String = "output/rejects-validate.csv"
+        var rejects: String = "output/restricted/rejects-validate.csv"
 
         func run() throws {
             let console = common.console
