@@ -6,6 +6,9 @@ public struct ExtractFile: Sendable {
     public var name: String
     public var kind: ExtractKind
     public var profile: Profile?
+    /// Set when the file was recognised by its content as a national return (read by that
+    /// return's built-in profile, not by `profile` or its name).
+    public var source: RecognisedReturn? = nil
 }
 
 /// Which files of a folder are read, as what, and in which order (PROFILES.md 6-7, 13;
@@ -17,6 +20,12 @@ public enum ExtractDiscovery {
     ///   `ExtractError.unreadable` when the folder is missing.
     public static func discover(folder: String, profiles: [Profile]) throws -> (files: [ExtractFile], warnings: [String]) {
         let plan = try Loader.plan(folder: folder, profiles: profiles)
-        return (plan.items.map { ExtractFile(name: $0.name, kind: $0.kind, profile: $0.profile) }, plan.warnings)
+        var files = plan.items.map { ExtractFile(name: $0.name, kind: $0.kind, profile: $0.profile, source: $0.source) }
+        // The 903 header tables are read with the episodes table, just before it (docs/RETURNS.md).
+        if let i = files.firstIndex(where: { $0.source == .ssda903(.episodes) }) {
+            files.insert(contentsOf: plan.ssda903Headers.map { ExtractFile(name: $0, kind: .episodes, profile: nil, source: .ssda903(.header)) },
+                         at: i)
+        }
+        return (files, plan.warnings)
     }
 }

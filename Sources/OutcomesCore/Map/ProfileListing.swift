@@ -18,11 +18,18 @@ public enum ProfileListing {
                 out += "  \(p.name): " + details.joined(separator: "; ") + " (from \(p.origin))\n"
             }
         }
+        // The national returns are read by built-in profiles, recognised by content (docs/RETURNS.md).
+        out += "built-in profiles (\(ReturnKind.allCases.count)), for files recognised by their content whatever their names:\n"
+        for k in ReturnKind.allCases {
+            out += "  \(k.profileName): \(k.title), read as episodes\n"
+        }
         guard let folder else { return out }
         let (files, warnings) = try ExtractDiscovery.discover(folder: folder, profiles: profiles)
         out += "\(folder): \(files.count) file\(files.count == 1 ? "" : "s") would be read, in this order:\n"
         for f in files {
-            let how = f.profile.map { "profile \($0.name)" } ?? "its name (contract file)"
+            let how: String
+            if let r = f.source { how = "its content: built-in profile " + r.description }
+            else { how = f.profile.map { "profile \($0.name)" } ?? "its name (contract file)" }
             out += "  \(f.name): \(f.kind.rawValue), by \(how)\n"
         }
         for w in warnings { out += "  \(w)\n" }
