@@ -130,7 +130,7 @@ extension Loader {
             guard let h = try headers() else { throw ExtractError.missing903Header(file: name) }
             mapped = try SSDA903Reader.readEpisodes(path: path, file: name, header: h, settings: settings)
         case .annexA:
-            let sheets = try AnnexAWorkbook.read(path: path, file: name, sheets: AnnexAMapping.lists.map(\.sheet))
+            let sheets = try AnnexASheets.read(path: path, file: name, sheets: AnnexAMapping.lists.map(\.sheet))
             mapped = try AnnexAMapping.map(sheets: sheets, file: name, settings: settings)
         case .ssda903:
             mapped = ReturnRows(kind: .ssda903, file: name)
