@@ -20,10 +20,13 @@ let package = Package(
         // zlib from the system: a tiny C shim because Swift cannot import inflateInit2 (a macro).
         // Not named CZlib: ZIPFoundation already has a C module of that name.
         .target(name: "COutcomesZlib", linkerSettings: [.linkedLibrary("z")]),
+        // libxlsxwriter from the system (libxlsxwriter-dev) for outcomes.xlsx.
+        .target(name: "CXlsxWriter", linkerSettings: [.linkedLibrary("xlsxwriter")]),
         .target(
             name: "OutcomesCore",
             dependencies: [
                 "COutcomesZlib",
+                "CXlsxWriter",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs the system libraries the package links (SQLite, zlib) when they are missing.
+# Installs the system libraries the package links (SQLite, zlib, libxlsxwriter) when they are missing.
 # Idempotent and quiet when everything is there already.
 set -euo pipefail
 need=()
-for p in libsqlite3-dev zlib1g-dev; do
+for p in libsqlite3-dev zlib1g-dev libxlsxwriter-dev; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -121,7 +121,7 @@ import Testing
         let c = try CLI.run(["report", "--db", "s.db", "--out", "out", "--period", "2019-01", "--queries", "none"], cwd: t.path)
         #expect(c.status == 2 && c.stderr.contains(range))
         let written = try FileManager.default.contentsOfDirectory(atPath: t.file("out")).sorted()
-        #expect(written == ["2026-10"])
+        #expect(written == [".outcomes.lock", "2026-10"])  // the lock stays (docs/OUTPUTS.md); no new period folder
         // The default period is unchanged: the sample's last month.
         let d = try CLI.run(runArgs(period: nil), cwd: t.path)
         #expect(d.status == 0 && d.stderr.contains("reporting 2026-10"))

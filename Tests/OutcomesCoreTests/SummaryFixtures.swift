@@ -8,9 +8,12 @@ enum SummaryFixtures {
     static let domains = ["education", "family_relationships", "health", "housing", "substance_use"]
 
     static func specs(_ names: [String]) -> [ColumnSpec] { names.map { ColumnSpec($0, $0) } }
-    static func cohort(level: String? = nil) -> [String] {
+    static let localities = ["East", "Exeter", "North", "Unknown"]
+
+    static func cohort(level: String? = nil, locality: String? = nil) -> [String] {
         var c = CohortAttributes.totals
         if let level { c[CohortColumn.level.rawValue] = level }
+        if let locality { c[CohortColumn.locality.rawValue] = locality }
         return c
     }
 
@@ -27,7 +30,27 @@ enum SummaryFixtures {
     static func all(period: Month = period) -> [OutputTable] {
         var r = Rand(s: 0x9E37_79B9_7F4A_7C15)
         return [distance(&r), attendance(&r), impact(&r), trend(&r, period), feedback(&r), timeliness(&r),
-                activity(&r, period)]
+                activity(&r, period), benchmarks()]
+    }
+
+    /// `attendance_benchmarks` as METRICS.md 6 lays it out: our rows, then the published ones.
+    static func benchmarks() -> OutputTable {
+        let ind = ["attendance_pct", "authorised_absence_pct", "unauthorised_absence_pct", "overall_absence_pct",
+                   "persistent_absence_pct", "gap_to_england_pp", "n_neighbours_found"].map { ColumnSpec($0, $0, unit: $0.hasSuffix("_pp") ? "pp" : ($0.hasPrefix("n_") ? "" : "%")) }
+        func row(_ g: String, _ src: String, _ v: [Cell]) -> OutputRow {
+            OutputRow(window: "", breakdown: "Total", cohort: cohort(), filters: [g, src], cells: v)
+        }
+        let rows = [
+            row("Children we work with", "extracts", [.num(86.43), .num(8.1), .num(5.47), .num(13.57), .num(38.25), .num(-6.35), .z]),
+            row("CIN", "extracts", [.num(84.96), .num(9), .num(6.04), .num(15.04), .num(41.2), .num(-7.82), .z]),
+            row("CP", "extracts", [.c, .c, .c, .c, .c, .c, .z]),
+            row("All pupils in the extracts", "extracts", [.num(93.05), .num(4.5), .num(2.45), .num(6.95), .num(17.15), .num(0.27), .z]),
+            row("Devon (published)", "published 202526", [.num(92.9), .num(4.6), .num(2.5), .num(7.1), .num(17.6), .num(0.12), .z]),
+            row("South West (published)", "published 202526", [.num(92.7), .num(4.8), .num(2.5), .num(7.3), .num(18.4), .num(-0.08), .z]),
+            row("England (published)", "published 202526", [.num(92.78), .num(4.6), .num(2.6), .num(7.2), .num(17.9), .z, .z]),
+        ]
+        return OutputTable(name: "attendance_benchmarks", windowColumn: "", filters: specs(["group", "source"]),
+                           indicators: ind, rows: rows)
     }
 
     static func distance(_ r: inout Rand) -> OutputTable {
@@ -51,6 +74,22 @@ enum SummaryFixtures {
                 }
             }
         }
+        // Locality rows (domain Total): fixed figures; Unknown families suppressed.
+        for w in ["Reporting month", "Rolling 12 months"] {
+            for (k, l) in localities.enumerated() {
+                for (j, rater) in ["family", "practitioner"].enumerated() {
+                    if l == "Unknown" && rater == "family" {
+                        rows.append(OutputRow(window: w, breakdown: "locality", cohort: cohort(locality: l), filters: ["Total", rater],
+                                              cells: Array(repeating: .c, count: ind.count))); continue
+                    }
+                    let n = 1200 + 150 * k + 40 * j, imp = 600 + 37 * k + 11 * j
+                    rows.append(OutputRow(window: w, breakdown: "locality", cohort: cohort(locality: l), filters: ["Total", rater], cells: [
+                        .int(n), .int(n / 3), .num(4.125), .num(5.875), .num(1.75), .num(1), .num(1.8), .num(1.5), .num(2),
+                        .int(imp), .int(n - imp - 100), .int(100), .num(Double(imp) * 100 / Double(n)),
+                        .num(Double(n - imp - 100) * 100 / Double(n)), .num(100 * 100 / Double(n))]))
+                }
+            }
+        }
         return OutputTable(name: "distance_travelled", filters: specs(["domain", "rated_by"]), indicators: ind, rows: rows)
     }
 
@@ -67,6 +106,11 @@ enum SummaryFixtures {
         var rows: [OutputRow] = []
         for w in ["Reporting month", "Rolling 12 months"] {
             rows.append(row(w, "Total", cohort(), att: 86.43, pa: 38.25))
+            for (k, l) in localities.enumerated() where l != "Unknown" {
+                rows.append(row(w, "locality", cohort(locality: l), att: [84.25, 91.04, 79.96][k], pa: 30))
+            }
+            rows.append(OutputRow(window: w, breakdown: "locality", cohort: cohort(locality: "Unknown"),
+                                  cells: Array(repeating: .c, count: ind.count)))
             for l in levels { rows.append(row(w, "level", cohort(level: l), att: 80 + r.next() * 10, pa: 25 + r.next() * 20)) }
             rows.append(row(w, "all_pupils", cohort(), att: 93.05, pa: 17.15))
         }
@@ -112,8 +156,10 @@ enum SummaryFixtures {
     }
 
     static func feedback(_ r: inout Rand) -> OutputTable {
-        let ind = specs(["n_responses", "n_positive", "n_neutral", "n_negative", "pct_positive", "ci95_low", "ci95_high",
-                         "prev_n_responses", "prev_pct_positive", "change_pp"])
+        // The intervals are percentages (unit %) at 2 dp in the CSV; the page shows them at 1.
+        let ind = specs(["n_responses", "n_positive", "n_neutral", "n_negative", "pct_positive"])
+            + ["ci95_low", "ci95_high"].map { ColumnSpec($0, $0, unit: "%") }
+            + specs(["prev_n_responses", "prev_pct_positive", "change_pp"])
         var rows: [OutputRow] = []
         let qs = [("closure_survey", "kept_informed"), ("closure_survey", "made_difference"), ("closure_survey", "respected"),
                   ("follow_up", "agree_outcome"), ("app", "supported"), ("feedback_form", "respected")]
@@ -148,6 +194,15 @@ enum SummaryFixtures {
                 let n = r.int(100...900), met = Int(Double(n) * (m.hasPrefix("open") ? 0.1 + r.next() * 0.2 : 0.6 + r.next() * 0.35))
                 rows.append(OutputRow(window: w, breakdown: "Total", cohort: cohort(), filters: [m],
                                       cells: [.int(n), .int(met), .num(Double(met) * 100 / Double(n))]))
+            }
+        }
+        for w in ["Reporting month", "Rolling 12 months"] {
+            for (k, l) in localities.enumerated() {
+                for (j, m) in ["assessment_45d", "first_contact_5wd"].enumerated() {
+                    let n = 90 + 20 * k + j, met = 50 + 13 * k + 7 * j
+                    rows.append(OutputRow(window: w, breakdown: "locality", cohort: cohort(locality: l), filters: [m],
+                                          cells: [.int(n), .int(met), .num(Double(met) * 100 / Double(n))]))
+                }
             }
         }
         return OutputTable(name: "timeliness", filters: specs(["measure"]), indicators: ind, rows: rows)

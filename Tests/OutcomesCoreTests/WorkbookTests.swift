@@ -1,183 +1,221 @@
 import Foundation
 import Testing
-import ZIPFoundation
 @testable import OutcomesCore
 
-/// PROFILES.md 5, 11-13: `.xlsx` workbooks, built here from SpreadsheetML parts.
+/// `outcomes.xlsx` read back cell by cell against the CSV files of the same run, with a tiny
+/// SpreadsheetML reader of its own (the parts are unzipped by /usr/bin/unzip, not by the code
+/// that wrote them), plus its About sheet, frozen header, autofilter, chart and determinism.
 @Suite struct WorkbookTests {
-    static let ns = "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\""
+    /// One run of the golden fixture extracts; returns the period folder.
+    static func run(_ t: TempDir, threads: Int = 2, workbook: Bool = true) -> String {
+        var o = RunOptions()
+        o.extracts = GoldenRunTests.fixtures.appendingPathComponent("extracts").path
+        o.db = t.file("store.db")
+        o.out = t.file("out")
+        o.queries = nil
+        o.period = Month(year: 2026, month: 10)
+        o.threads = threads
+        o.workbook = workbook
+        let status = Pipeline(options: o, console: Console(verbosity: .quiet, isTerminal: false)).run()
+        #expect(status == .success)
+        return t.file("out/2026-10")
+    }
 
-    /// Zips parts into a workbook with ZIPFoundation.
-    static func zip(_ parts: [String: String], to path: String) throws {
-        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
-        for (name, text) in parts.sorted(by: { $0.key < $1.key }) {
-            let data = Data(text.utf8)
-            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { pos, size in
-                data.subdata(in: Int(pos)..<Int(pos) + size)
+    /// A part of the workbook as text, through /usr/bin/unzip.
+    static func part(_ xlsx: String, _ name: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
+        p.arguments = ["-p", xlsx, name]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// A read-back cell: a number or text.
+    enum Read: Equatable { case number(Double), text(String) }
+
+    /// The text between `<tag…>` and `</tag>` for every occurrence (the XML libxlsxwriter writes
+    /// has no nested tags of the same name).
+    static func elements(_ xml: String, _ tag: String) -> [String] {
+        xml.components(separatedBy: "<\(tag)").dropFirst().compactMap { piece -> String? in
+            guard piece.hasPrefix(">") || piece.hasPrefix(" ") else { return nil }
+            if let selfClosed = piece.range(of: "/>"), let open = piece.range(of: ">"), selfClosed.lowerBound < open.lowerBound { return "" }
+            return piece.components(separatedBy: "</\(tag)>")[0]
+        }
+    }
+
+    static func unescape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&apos;", with: "'")
+            .replacingOccurrences(of: "&amp;", with: "&")
+    }
+
+    /// Every sheet by name, as rows of cells (column letters resolved, so gaps would show).
+    static func sheets(_ xlsx: String) throws -> [(name: String, xml: String, rows: [[Read]])] {
+        let shared = elements(try part(xlsx, "xl/sharedStrings.xml"), "si").map { si in
+            unescape(elements(si, "t").map { $0.components(separatedBy: ">").last ?? $0 }.joined())
+        }
+        let wb = try part(xlsx, "xl/workbook.xml")
+        let names = wb.components(separatedBy: "<sheet name=\"").dropFirst().map { unescape($0.components(separatedBy: "\"")[0]) }
+        return try names.enumerated().map { i, name in
+            let xml = try part(xlsx, "xl/worksheets/sheet\(i + 1).xml")
+            let rows = elements(xml, "row").map { row -> [Read] in
+                var out: [Read] = []
+                for c in row.components(separatedBy: "<c r=\"").dropFirst() {
+                    let ref = c.components(separatedBy: "\"")[0]
+                    let col = ref.prefix { $0.isLetter }.reduce(0) { $0 * 26 + Int($1.asciiValue! - 64) } - 1
+                    while out.count < col { out.append(.text("")) }
+                    // A cell with no value (a blank with a format) reads as empty text.
+                    guard let v = c.components(separatedBy: "<v>").dropFirst().first?.components(separatedBy: "</v>")[0] else {
+                        out.append(.text("")); continue
+                    }
+                    let head = c.components(separatedBy: ">")[0]
+                    out.append(head.contains("t=\"s\"") ? .text(shared[Int(v)!]) : .number(Double(v)!))
+                }
+                return out
+            }
+            return (name, xml, rows)
+        }
+    }
+
+    /// The CSV as fields (the tool's tables have no quoted commas in the fixture run).
+    static func csv(_ path: String) throws -> [[String]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
+    }
+
+    @Test func everySheetEqualsItsCSVCellByCell() throws {
+        let t = TempDir()
+        let folder = Self.run(t)
+        let xlsx = folder + "/outcomes.xlsx"
+        let sheets = try Self.sheets(xlsx)
+        let tables = try FileManager.default.contentsOfDirectory(atPath: folder)
+            .filter { $0.hasSuffix(".meta.csv") }.map { String($0.dropLast(9)) }.sorted()
+        #expect(tables.count == 10 && tables.contains("attendance_benchmarks"))
+        #expect(sheets.first?.name == "About")
+        #expect(Set(sheets.map(\.name)) == Set(["About", "attendance_chart"] + tables))
+        var numbers = 0
+        for name in tables {
+            let sheet = try #require(sheets.first { $0.name == name })
+            let rows = try Self.csv("\(folder)/\(name).csv")
+            let meta = try Self.csv("\(folder)/\(name).meta.csv")
+            let numeric = Set(meta.filter { $0[1] == "Indicator" }.map { $0[0] } + ["time_period"])
+            #expect(sheet.rows.count == rows.count, "\(name) rows")
+            for (i, (want, got)) in zip(rows, sheet.rows).enumerated() {
+                #expect(got.count == want.count, "\(name) row \(i + 1) width")
+                for (j, (w, g)) in zip(want, got).enumerated() {
+                    if i > 0 && numeric.contains(rows[0][j]) && !["c", "z", "x"].contains(w) {
+                        numbers += 1
+                        if g != .number(Double(w)!) { Issue.record("\(name) \(rows[0][j]) row \(i + 1): \(g) for \(w)") }
+                    } else if g != .text(w) {
+                        Issue.record("\(name) \(rows[0][j]) row \(i + 1): \(g) for text \(w)")
+                    }
+                }
+            }
+            // Header frozen, filter over the whole table.
+            #expect(sheet.xml.contains("<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"), "\(name) frozen")
+            let lastCol = Self.columnName(rows[0].count - 1)
+            #expect(sheet.xml.contains("<autoFilter ref=\"A1:\(lastCol)\(rows.count)\"/>"), "\(name) autofilter")
+        }
+        #expect(numbers > 1000)
+        // Codes stay text (old_la_code 878), symbols are text, the year a number.
+        let att = try #require(sheets.first { $0.name == "attendance" })
+        #expect(att.rows[1][8] == .text("878") && att.rows[1][0] == .number(2026))
+        #expect(att.rows.contains { $0.contains(.text("c")) })
+    }
+
+    static func columnName(_ i: Int) -> String {
+        var n = i + 1, s = ""
+        while n > 0 { let r = (n - 1) % 26; s = String(UnicodeScalar(65 + r)!) + s; n = (n - 1) / 26 }
+        return s
+    }
+
+    @Test func aboutSheetSaysWhatTheWorkbookHolds() throws {
+        let t = TempDir()
+        let folder = Self.run(t)
+        let about = try #require(try Self.sheets(folder + "/outcomes.xlsx").first { $0.name == "About" })
+        let text = about.rows.flatMap { $0 }.compactMap { c -> String? in if case .text(let s) = c { return s }; return nil }
+        #expect(text.contains("Children's services outcomes: October 2026"))
+        #expect(text.contains("October 2026: 2026-10-01 to 2026-10-31"))
+        #expect(text.contains { $0.hasPrefix("5: counts from 1 to 5 are shown as c") })
+        #expect(text.contains { $0.hasSuffix("Contains public sector information licensed under the Open Government Licence v3.0.") })
+        for s in ["c", "z", "x", "distance_travelled", "activity_trend", "attendance_chart"] { #expect(text.contains(s), "\(s)") }
+        // The source files with their SHA-256, as the manifest gives them.
+        let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/manifest.json")))
+        for i in manifest.inputs { #expect(text.contains(i.file) && text.contains(i.sha256), "\(i.file)") }
+    }
+
+    @Test func trendChartDrawsTheAttendanceTrend() throws {
+        let t = TempDir()
+        let folder = Self.run(t)
+        let xlsx = folder + "/outcomes.xlsx"
+        let chart = try Self.part(xlsx, "xl/charts/chart1.xml")
+        #expect(chart.contains("<c:lineChart>"))
+        // The chart's figures are the trend table's Total and all_pupils attendance, month by month.
+        let sheet = try #require(try Self.sheets(xlsx).first { $0.name == "attendance_chart" })
+        let trend = try Self.csv(folder + "/attendance_trend.csv")
+        let h = trend[0]
+        let (b, a) = (h.firstIndex(of: "breakdown")!, h.firstIndex(of: "attendance_pct")!)
+        // A trend row's month: its `month` column, or (a time series) time_identifier and time_period.
+        func label(_ r: [String]) -> String {
+            if let m = h.firstIndex(of: "month") { return r[m] }
+            return r[h.firstIndex(of: "time_identifier")!] + " " + r[h.firstIndex(of: "time_period")!]
+        }
+        let months = trend.dropFirst().map(label).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        #expect(!months.isEmpty)
+        #expect(chart.contains("<c:f>attendance_chart!$B$2:$B$\(months.count + 1)</c:f>"))
+        #expect(chart.contains("<c:f>attendance_chart!$C$2:$C$\(months.count + 1)</c:f>"))
+        for (i, month) in months.enumerated() {
+            let row = sheet.rows[i + 1]
+            #expect(row[0] == .text(month))
+            for (col, kind) in [(1, "Total"), (2, "all_pupils")] {
+                let want = trend.first { label($0) == month && $0[b] == kind }?[a]
+                let got = col < row.count ? row[col] : .text("")
+                if let w = want, let v = Double(w) { #expect(got == .number(v), "\(month) \(kind)") }
+                else { #expect(got == .text(""), "\(month) \(kind): a gap, never a number") }
             }
         }
     }
 
-    /// A workbook with sheets "Notes" and "List 2" (in that order), shared strings (one rich
-    /// text), a custom date format (style 1), the built-in date format 14 (style 2), a plain
-    /// number style (3) and a percentage (4, not a date).
-    static func parts(sheet2: String, date1904: Bool = false) -> [String: String] {
-        [
-            "[Content_Types].xml": "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>",
-            "xl/workbook.xml": """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <workbook \(ns) xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
-                <workbookPr\(date1904 ? " date1904=\"1\"" : "")/>
-                <sheets><sheet name="Notes" sheetId="1" r:id="rId7"/><sheet name="List 2" sheetId="2" r:id="rId3"/></sheets></workbook>
-                """,
-            "xl/_rels/workbook.xml.rels": """
-                <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-                <Relationship Id="rId3" Type="worksheet" Target="worksheets/sheet2.xml"/>
-                <Relationship Id="rId7" Type="worksheet" Target="/xl/worksheets/sheet1.xml"/></Relationships>
-                """,
-            "xl/sharedStrings.xml": """
-                <sst \(ns)><si><t>episode_id</t></si><si><t xml:space="preserve"> child_id </t></si>
-                <si><r><t>ser</t></r><r><rPr><b/></rPr><t>vice</t></r><rPh><t>x</t></rPh></si><si><t>Ch&#226;teau &amp; Co</t></si></sst>
-                """,
-            "xl/styles.xml": """
-                <styleSheet \(ns)><numFmts count="1"><numFmt numFmtId="165" formatCode="[$-809]dd\\ mmmm\\ yyyy;@"/></numFmts>
-                <cellStyleXfs count="1"><xf numFmtId="14"/></cellStyleXfs>
-                <cellXfs count="5"><xf numFmtId="0"/><xf numFmtId="165"/><xf numFmtId="14"/><xf numFmtId="2"/><xf numFmtId="10"/></cellXfs></styleSheet>
-                """,
-            "xl/worksheets/sheet1.xml": "<worksheet \(ns)><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>notes</t></is></c></row></sheetData></worksheet>",
-            "xl/worksheets/sheet2.xml": sheet2,
-        ]
+    @Test func sameInputsGiveTheSameBytesAndModeIsPrivate() throws {
+        let a = TempDir(), b = TempDir()
+        let fa = Self.run(a, threads: 1), fb = Self.run(b, threads: 4)
+        let x = try Data(contentsOf: URL(fileURLWithPath: fa + "/outcomes.xlsx"))
+        let y = try Data(contentsOf: URL(fileURLWithPath: fb + "/outcomes.xlsx"))
+        #expect(x == y)
+        let attrs = try FileManager.default.attributesOfItem(atPath: fa + "/outcomes.xlsx")
+        #expect((attrs[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: fa + "/manifest.json")))
+        let entry = try #require(manifest.outputs.first { $0.file == "outcomes.xlsx" })
+        #expect(entry.access == "publishable")
+        #expect(manifest.outputs.first { $0.file == "restricted/rejects.csv" }?.access == "restricted")
+        #expect(!FileManager.default.fileExists(atPath: fa + "/.outcomes-\(getpid()).xlsx"))
     }
 
-    static func sheet(_ rows: String) -> String { "<worksheet \(ns)><sheetData>\(rows)</sheetData></worksheet>" }
+    @Test func noWorkbookTurnsItOff() {
+        let t = TempDir()
+        let folder = Self.run(t, workbook: false)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/outcomes.xlsx"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/attendance.csv"))
+    }
 
-    func cells(_ path: String, sheet: String?) throws -> [String] {
-        var out: [String] = []
-        try XLSXTable(path: path, sheet: sheet).forEachRow { r in
-            out.append("\(r.line):" + (0..<r.fieldCount).map { r.string($0) }.joined(separator: "|"))
+    @Test(arguments: [("12", 12.0), ("-0.5", -0.5), ("3.25", 3.25)] as [(String, Double)])
+    func figuresAreNumbers(text: String, value: Double) {
+        #expect(WorkbookSheet.number(text) == value)
+    }
+
+    @Test(arguments: ["c", "z", "x", "", "1e5", "inf", "nan", "1.2.3", "-", "'=1"])
+    func otherTextStaysText(text: String) {
+        #expect(WorkbookSheet.number(text) == nil)
+    }
+
+    @Test func aDamagedTableNamesItsLine() {
+        #expect(throws: WorkbookError.malformedTable(file: "t.csv", line: 3, reason: "1 fields where the header has 2")) {
+            try WorkbookSheet(name: "t", csv: "a,b\n1,2\n3\n", meta: "col_name,col_type,indicator_dp\nb,Indicator,0\n")
         }
-        return out
-    }
-
-    @Test func cellsAreReadAsText() throws {
-        let t = TempDir()
-        let p = t.file("book.xlsx")
-        try Self.zip(Self.parts(sheet2: Self.sheet("""
-            <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>
-            <row r="2"/>
-            <row r="3"><c r="A3"><v>17</v></c><c r="B3" s="3"><v>17.0</v></c><c r="C3"><v>3.25</v></c><c r="D3" t="b"><v>1</v></c><c r="E3" t="b"><v>0</v></c></row>
-            <row r="4"><c r="B4" s="1"><v>45000</v></c><c r="C4" s="2"><v>45000.75</v></c><c r="D4" s="4"><v>0.5</v></c><c r="E4"><v>45000</v></c></row>
-            <row r="5"><c r="A5" t="str"><f>A1&amp;"x"</f><v>idx</v></c><c r="B5" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="C5" t="e"><v>#N/A</v></c><c r="D5"><f>1+1</f><v>2</v></c></row>
-            <row r="6"><c r="C6" t="inlineStr"><is><r><t>in</t></r><r><t>line</t></r></is></c><c r="A6" t="s"><v>3</v></c></row>
-            <row r="7"><c r="A7" t="s"/><c r="B7" s="1"/></row>
-            <row r="9"><c r="AA9"><v>1</v></c></row>
-            """)), to: p)
-        let rows = try cells(p, sheet: "List 2")
-        #expect(rows[0] == "1:episode_id|child_id|service")
-        #expect(rows[1] == "3:17|17|3.25|TRUE|FALSE")
-        // 45000 is 2023-03-15 (days since 1899-12-30); the time part .75 is dropped; a
-        // percentage style is not a date.
-        #expect(rows[2] == "4:|2023-03-15|2023-03-15|0.5|45000")
-        #expect(rows[3] == "5:idx|||2")
-        #expect(rows[4] == "6:Château & Co||inline")
-        #expect(rows[5] == "9:" + String(repeating: "|", count: 26) + "1")
-        #expect(rows.count == 6)  // rows 2 and 7 are wholly empty
-        // Default: the first sheet.
-        #expect(try cells(p, sheet: nil) == ["1:notes"])
-    }
-
-    @Test(arguments: [(false, "2023-03-15"), (true, "2027-03-16")])
-    func serialNumbersFollowTheWorkbooksDateSystem(date1904: Bool, iso: String) throws {
-        let t = TempDir()
-        let p = t.file("b.xlsx")
-        try Self.zip(Self.parts(sheet2: Self.sheet("<row r=\"1\"><c r=\"A1\" s=\"2\"><v>45000</v></c></row>"), date1904: date1904), to: p)
-        #expect(try cells(p, sheet: "List 2") == ["1:" + iso])
-        #expect(XLSXTable.isoDate(serial: "1", date1904: false) == "1900-01-01")
-        #expect(XLSXTable.isoDate(serial: "61", date1904: false) == "1900-03-01")
-        #expect(XLSXTable.isoDate(serial: "59", date1904: false) == "1900-02-28")
-    }
-
-    @Test func dateFormatCodes() {
-        #expect(XLSXTable.isDateFormat("dd/mm/yyyy") && XLSXTable.isDateFormat("[$-809]d mmmm yyyy;@") && XLSXTable.isDateFormat("yyyy-mm-dd hh:mm"))
-        #expect(!XLSXTable.isDateFormat("0.00") && !XLSXTable.isDateFormat("hh:mm:ss") && !XLSXTable.isDateFormat("\"day\" 0") && !XLSXTable.isDateFormat("[Red]0"))
-    }
-
-    /// A profiled workbook: the named sheet, a header below titles, rejects as `sheet!row`.
-    @Test func aProfiledWorkbookLoadsAndRejectsNameSheetAndRow() throws {
-        let t = TempDir()
-        try FileManager.default.createDirectory(atPath: t.file("in"), withIntermediateDirectories: true)
-        try Self.zip(Self.parts(sheet2: Self.sheet("""
-            <row r="1"><c r="A1" t="inlineStr"><is><t>Early help episodes</t></is></c></row>
-            <row r="3"><c r="A3" t="inlineStr"><is><t>Case</t></is></c><c r="B3" t="inlineStr"><is><t>Client</t></is></c><c r="C3" t="inlineStr"><is><t>Start</t></is></c><c r="D3" t="inlineStr"><is><t>Sex</t></is></c><c r="E3" t="inlineStr"><is><t>Level</t></is></c></row>
-            <row r="4"><c r="A4"><v>101</v></c><c r="B4" t="inlineStr"><is><t>K1</t></is></c><c r="C4" s="1"><v>45000</v></c><c r="D4"><v>1</v></c><c r="E4" t="inlineStr"><is><t>b) EH3</t></is></c></row>
-            <row r="5"><c r="A5"><v>102</v></c><c r="B5" t="inlineStr"><is><t>K2</t></is></c><c r="C5" t="inlineStr"><is><t>31/02/2023</t></is></c><c r="D5"><v>2</v></c><c r="E5" t="inlineStr"><is><t>b) EH4</t></is></c></row>
-            <row r="6"><c r="A6"><v>103</v></c><c r="B6" t="inlineStr"><is><t>K3</t></is></c><c r="C6" t="inlineStr"><is><t>2023-03-01</t></is></c><c r="D6"><v>2</v></c></row>
-            """)), to: t.file("in/Early Help Oct.xlsx"))
-        let p = try ProfileSupport.profile("""
-            kind: episodes
-            files: ["early help*.xlsx"]
-            sheet: List 2
-            header_row: 3
-            columns: {episode_id: Case, child_id: Client, allocation_date: Start, gender: Sex}
-            constants: {service: YIT}
-            values:
-              gender: {"1": Male, "2": Female}
-              level: {"/^[a-z]\\\\) *(EH[34])$/": "$1"}
-            """)
-        let (r, store) = try ProfileSupport.load(t, folder: t.file("in"), profiles: [p])
-        #expect(r.contractError == nil)
-        #expect(try ProfileSupport.episodes(store, ["episode_id", "child_id", "allocation_date", "gender", "level", "source_file"])
-                == ["101|K1|2023-03-15|Male|EH3|Early Help Oct.xlsx"])
-        #expect(r.rejects.map { "\($0.file) \($0.location) \($0.column) \($0.value)" }
-                == ["Early Help Oct.xlsx List 2!5 allocation_date 31/02/2023", "Early Help Oct.xlsx List 2!6 level "])
-        // The stored rejects, as the report prints them: the sheet survives the store.
-        let out = try StreamingFile(path: t.file("rejects.csv"))
-        try RejectsReport.write(store: store, to: out)
-        try out.close()
-        #expect(try String(contentsOfFile: t.file("rejects.csv"), encoding: .utf8)
-                    .contains("Early Help Oct.xlsx,List 2!5,allocation_date,31/02/2023,"))
-    }
-
-    @Test func aMissingSheetRejectsTheFileNamingTheSheetsItHas() throws {
-        let t = TempDir()
-        try FileManager.default.createDirectory(atPath: t.file("in"), withIntermediateDirectories: true)
-        try Self.zip(Self.parts(sheet2: Self.sheet("")), to: t.file("in/EH.xlsx"))
-        let p = try ProfileSupport.profile("kind: episodes\nfiles: [\"*.xlsx\"]\nsheet: Episodes\n")
-        let (r, _) = try ProfileSupport.load(t, folder: t.file("in"), profiles: [p])
-        #expect(r.contractError == .missingSheet(file: "EH.xlsx", sheet: "Episodes", sheets: ["Notes", "List 2"]))
-        #expect(r.contractError!.localizedDescription.contains("its sheets are 'Notes', 'List 2'"))
-    }
-
-    @Test(arguments: [
-        ("not a zip at all" as String, "not a zip"),
-        ("\u{D0}\u{CF}\u{11}\u{E0}", "password-protected"),
-    ])
-    func aWorkbookThatCannotBeOpenedRejectsTheFile(content: String, says: String) throws {
-        let t = TempDir()
-        let bytes: [UInt8] = content.hasPrefix("\u{D0}") ? [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] : Array(content.utf8)
-        ProfileSupport.writeBytes(t, "in/episodes.xlsx", bytes)
-        let (r, _) = try ProfileSupport.load(t, folder: t.file("in"), profiles: [])
-        guard case .badWorkbook(let f, let d)? = r.contractError else { Issue.record("\(String(describing: r.contractError))"); return }
-        #expect(f == "episodes.xlsx" && d.contains(says))
-    }
-
-    @Test func aDamagedPartRejectsTheFile() throws {
-        let t = TempDir()
-        var parts = Self.parts(sheet2: "<worksheet \(Self.ns)><sheetData><row r=\"1\"><c r=\"A1\"><v>1</v></c></row>")
-        parts["xl/styles.xml"] = nil
-        try Self.zip(parts, to: t.file("b.xlsx"))
-        #expect(throws: ExtractError.self) { _ = try cells(t.file("b.xlsx"), sheet: "List 2") }
-        do { _ = try cells(t.file("b.xlsx"), sheet: "List 2") } catch let e as ExtractError {
-            guard case .badWorkbook(_, let d) = e else { Issue.record("\(e)"); return }
-            #expect(d.contains("xl/worksheets/sheet2.xml") && d.contains("not well-formed"))
-        }
-    }
-
-    @Test func oldXlsFilesAreIgnoredWithAWarning() throws {
-        let t = TempDir()
-        t.write("in/episodes.xls", "x")
-        let (r, _) = try ProfileSupport.load(t, folder: t.file("in"), profiles: [])
-        #expect(r.files.isEmpty)
-        #expect(r.warnings == ["episodes.xls: old Excel .xls files are not read; open it in Excel and save it as .xlsx (Excel Workbook) or CSV UTF-8; ignored"])
     }
 }

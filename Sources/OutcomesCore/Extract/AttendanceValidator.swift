@@ -51,7 +51,7 @@ public struct AttendanceValidator {
         return .success(AttendanceSession(childID: c, schoolURN: rec.bytes(school), date: day, pm: pm, mark: n))
     }
 
-    static let unknownMark = "unknown attendance mark; use a register code from ATTENDANCE_CODES.md "
+    static let unknownMark = "unknown attendance mark; use a register code from docs/ATTENDANCE_CODES.md "
         + "exactly, letters in upper case (for example /, \\, L, C, N, X)"
 
     func dateReject(_ rec: CSVRecord) -> Reject {

@@ -204,7 +204,7 @@ public final class CSVReader {
                 if cap - keep < Swift.max(bufferSize / 2, 1) {
                     // A record longer than the buffer: grow, keeping its bytes.
                     guard keep < Int(Int32.max) / 2 else {
-                        throw ExtractError.unreadable(file: file, detail: "a record at line \(recLine) is longer than 1 GB")
+                        throw ExtractError.recordTooLong(file: file, line: recLine)
                     }
                     while cap - keep < Swift.max(bufferSize / 2, 1) { cap *= 2 }
                     let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: cap)

@@ -22,6 +22,8 @@ public enum ExtractError: LocalizedError, Equatable, Sendable {
     case missingSheet(file: String, sheet: String, sheets: [String])
     /// Bytes that are not text in the file's encoding, or a NUL (PROFILES.md 9-10).
     case invalidText(file: String, line: Int, offset: Int, fault: TextFault.Kind)
+    /// One record is longer than the reader's 1 GB limit (almost always an unclosed quote).
+    case recordTooLong(file: String, line: Int)
     /// An SSDA903 episodes table with no 903 header table in the same folder (docs/RETURNS.md).
     case missing903Header(file: String)
     /// A quoted field opened on `line` is still open at the end of the file (PRECISE.md 29).
@@ -63,6 +65,8 @@ public enum ExtractError: LocalizedError, Equatable, Sendable {
             }
             return "\(f): line \(line), byte offset \(offset): \(what). Nothing from this file was loaded; "
                 + "export it as UTF-8 (CSV UTF-8 in Excel), or declare `encoding: windows-1252` in a profile for it (docs/PROFILES.md)."
+        case let .recordTooLong(f, line):
+            return "\(f): the record starting at line \(line) is longer than 1 GB, the most one record may hold; this is almost always a quote (\") that is never closed. Fix the quoting at that line and export again."
         case let .missing903Header(f):
             return "\(f): an SSDA903 episodes table, but the folder holds no 903 header table (a CSV with CHILD, SEX, DOB, ETHNIC), which gives each child's gender, birth month and ethnicity. Nothing from this file was loaded; put the header table of the same return beside it."
         case let .unclosedQuote(f, l):

@@ -108,7 +108,9 @@ public enum ActivityMetric {
                     if sup.isSmall(now[q]) { cells[q] = .c }
                     if cells[4 + q] != .z && (sup.isSmall(now[q]) || sup.isSmall(before[q])) { cells[4 + q] = .c }
                 }
-                rows.append(OutputRow(window: month, breakdown: b.breakdown, cohort: b.cohort, cells: cells))
+                // The year-before counts go to the suppression stage: a change is `c` when either is (PRECISE.md 19).
+                rows.append(OutputRow(window: month, breakdown: b.breakdown, cohort: b.cohort, cells: cells,
+                                      unshown: (0..<4).map { before[$0] }))
             }
         }
         let labels = ["Referrals", "Allocations", "Closures", "Episodes open at the month's end"]
@@ -117,7 +119,9 @@ public enum ActivityMetric {
                 ColumnSpec(countNames[$0] + "_yoy_pct", labels[$0] + ": change on the same month a year before",
                            unit: "%", hint: "Year-on-year change")
             }
-        return OutputTable(name: "activity_trend", windowColumn: "month", indicators: indicators, rows: rows,
-                           breakdowns: [.total, Breakdown([.service])])
+        var table = OutputTable(name: "activity_trend", windowColumn: "month", indicators: indicators, rows: rows,
+                                breakdowns: [.total, Breakdown([.service])])
+        table.unshownCounts = countNames.map { "before_" + $0 }
+        return table
     }
 }

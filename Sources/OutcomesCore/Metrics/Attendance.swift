@@ -66,8 +66,12 @@ public enum AttendanceMetric {
         let sums = AttendanceAggregate.sums(data, rows: rows, windows: months, threads: ctx.threads)
         var table = OutputTable(name: "attendance_trend", windowColumn: "month", indicators: trendIndicators,
                                 breakdowns: rows.breakdowns + [.allPupils])
+        // The pupil counts behind the absence rates are not shown, but suppression needs them (PRECISE.md 16, 33).
+        table.unshownCounts = ["n_persistently_absent", "n_severely_absent"]
         for (mi, m) in months.enumerated() {
-            table.rows += outputRows(m.name, sums[mi], rows) { trendCells($0, ctx.suppression) }
+            table.rows += outputRows(m.name, sums[mi], rows, unshown: { [$0.persistent, $0.severe] }) {
+                trendCells($0, ctx.suppression)
+            }
         }
         return table
     }
@@ -75,18 +79,19 @@ public enum AttendanceMetric {
     /// One window's rows: each breakdown in order, then `all_pupils`; only rows with an attributed
     /// session of any mark (PRECISE.md 10).
     private static func outputRows(_ window: String, _ sums: [AttendanceSums], _ rows: AttendanceRows,
+                                   unshown: (AttendanceSums) -> [Int] = { _ in [] },
                                    _ cells: (AttendanceSums) -> [Cell]) -> [OutputRow] {
         var out: [OutputRow] = []
         for (b, breakdown) in rows.breakdowns.enumerated() {
             for r in rows.orderedRows(ofBreakdown: b) where sums[r].sessions > 0 {
                 out.append(OutputRow(window: window, breakdown: breakdown.name, cohort: rows.rowKeys[r],
-                                     cells: cells(sums[r])))
+                                     cells: cells(sums[r]), unshown: unshown(sums[r])))
             }
         }
         let all = sums[rows.rowCount]
         if all.sessions > 0 {
             out.append(OutputRow(window: window, breakdown: Breakdown.allPupils.name,
-                                 cohort: CohortAttributes.totals, cells: cells(all)))
+                                 cohort: CohortAttributes.totals, cells: cells(all), unshown: unshown(all)))
         }
         return out
     }

@@ -30,6 +30,10 @@ public enum QueryError: LocalizedError, Equatable, Sendable {
     case storeUnavailable(path: String, message: String)
     /// The result could not be written.
     case cannotWrite(path: String, reason: String)
+    /// The query ran longer than `query_timeout_s` and was stopped.
+    case timedOut(file: String, seconds: Double)
+    /// The query's CSV grew past `query_max_mb` and was stopped.
+    case tooLarge(file: String, megabytes: Double)
 
     /// The parameters the tool binds, in the order documented in `docs/STORE.md`.
     public static let parameterNames = ["period_start", "period_end", "rolling_start"]
@@ -57,7 +61,11 @@ public enum QueryError: LocalizedError, Equatable, Sendable {
         case let .storeUnavailable(path, message):
             return "\(path): cannot open the store read-only (\(message)); run `outcomes load` first or pass the right --db."
         case let .cannotWrite(path, reason):
-            return "\(path): cannot write the query result (\(reason)); check the output folder's permissions and free space."
+            return "\(path): cannot write the query result: \(reason)"
+        case let .timedOut(file, seconds):
+            return "\(file): the query was stopped after \(Self.number(seconds)) s (query_timeout_s); nothing was written for it. Make it faster (a recursive CTE needs a stopping condition), or raise query_timeout_s in outcomes.yml."
+        case let .tooLarge(file, megabytes):
+            return "\(file): the query returned more than \(Self.number(megabytes)) MB (query_max_mb) and was stopped; nothing was written for it. Aggregate or filter the rows, or raise query_max_mb in outcomes.yml."
         }
     }
 
@@ -65,10 +73,16 @@ public enum QueryError: LocalizedError, Equatable, Sendable {
     public var file: String? {
         switch self {
         case let .unreadable(f, _), let .empty(f), let .multipleStatements(f), let .notReadOnly(f, _),
-             let .syntax(f, _, _), let .unknownParameter(f, _), let .positionalParameter(f), let .failed(f, _):
+             let .syntax(f, _, _), let .unknownParameter(f, _), let .positionalParameter(f), let .failed(f, _),
+             let .timedOut(f, _), let .tooLarge(f, _):
             return f
         case .storeUnavailable, .cannotWrite:
             return nil
         }
+    }
+
+    /// A limit as written in the configuration: `1`, not `1.0`; `0.5` stays `0.5`.
+    static func number(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
     }
 }

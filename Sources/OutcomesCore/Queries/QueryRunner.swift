@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -26,6 +27,11 @@ import GRDBSQLite
 /// `12.5`, `50.0`); text gets the formula guard (`CSVText.guarded`) and RFC 4180 quoting; a blob
 /// is written as hexadecimal. Rows are streamed from SQLite, never held in memory.
 ///
+/// Limits (docs/OUTPUTS.md "Analysts' queries"): a query is interrupted after `timeoutSeconds`
+/// (`query_timeout_s`, SQLite's progress handler checks the clock every few thousand steps of
+/// its virtual machine, so even a recursive CTE that never yields a row stops), and stopped when
+/// its CSV passes `maxMegabytes` (`query_max_mb`); either fails that query alone.
+///
 /// For example:
 ///
 /// ```swift
@@ -39,10 +45,18 @@ public struct QueryRunner: Sendable {
     public let period: Month
     /// Counts from 1 to `threshold` become `c` in `suppress(n)`; 0 turns it off.
     public let threshold: Int
+    /// A query running longer is interrupted (`query_timeout_s`).
+    public let timeoutSeconds: Double
+    /// A query whose CSV passes this size is stopped (`query_max_mb`).
+    public let maxMegabytes: Double
 
-    public init(storePath: String, period: Month, threshold: Int) {
+    public init(storePath: String, period: Month, threshold: Int, timeoutSeconds: Double = 300, maxMegabytes: Double = 256) {
         self.storePath = storePath; self.period = period; self.threshold = threshold
+        self.timeoutSeconds = timeoutSeconds; self.maxMegabytes = maxMegabytes
     }
+
+    /// The size limit in bytes (a megabyte is 2^20 bytes).
+    var maxBytes: Int { Int(min(maxMegabytes * 1_048_576, Double(Int.max / 2))) }
 
     /// The values bound to the named parameters, by name without the colon.
     public var parameters: [String: String] {
@@ -108,8 +122,7 @@ public struct QueryRunner: Sendable {
         let output = (outFolder as NSString).appendingPathComponent(name + ".csv")
         var outcome = QueryOutcome(name: name, file: file, output: output, rows: 0, error: nil)
         do {
-            try FileManager.default.createDirectory(atPath: outFolder, withIntermediateDirectories: true)
-            chmod(outFolder, 0o700)
+            try SafeFiles.makeDirectories(outFolder)
         } catch {
             outcome.error = .cannotWrite(path: outFolder, reason: Self.reason(error))
             return outcome
@@ -171,19 +184,40 @@ public struct QueryRunner: Sendable {
             let stmt = compiled.stmt
             try bindParameters(stmt, file: file)
 
+            let deadline = QueryDeadline(seconds: timeoutSeconds)
+            let connection = db.sqliteConnection
+            // A non-zero answer interrupts the statement (SQLITE_INTERRUPT).
+            sqlite3_progress_handler(connection, QueryDeadline.steps, { context in
+                guard let context else { return 0 }
+                return Unmanaged<QueryDeadline>.fromOpaque(context).takeUnretainedValue().passed ? 1 : 0
+            }, Unmanaged.passUnretained(deadline).toOpaque())
+            defer { sqlite3_progress_handler(connection, 0, nil, nil); withExtendedLifetime(deadline) {} }
+
+            let limit = maxBytes
+            var bytes = 0
+            func send(_ line: String) throws {
+                bytes += line.utf8.count
+                if bytes > limit { throw QueryError.tooLarge(file: file, megabytes: maxMegabytes) }
+                try emit(line)
+            }
             let columns = Int(sqlite3_column_count(stmt))
-            try emit(CSVText.line((0..<columns).map { String(cString: sqlite3_column_name(stmt, Int32($0))) }))
+            try send(CSVText.line((0..<columns).map { String(cString: sqlite3_column_name(stmt, Int32($0))) }))
             var rows = 0
             var fields = [String](repeating: "", count: columns)
             while true {
                 let rc = sqlite3_step(stmt)
                 if rc == SQLITE_DONE { break }
                 guard rc == SQLITE_ROW else {
-                    throw QueryError.failed(file: file, message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                    if rc == SQLITE_INTERRUPT || deadline.passed {
+                        throw QueryError.timedOut(file: file, seconds: timeoutSeconds)
+                    }
+                    throw QueryError.failed(file: file, message: String(cString: sqlite3_errmsg(connection)))
                 }
                 for c in 0..<columns { fields[c] = Self.field(stmt, Int32(c)) }
-                try emit(CSVText.line(fields))
+                try send(CSVText.line(fields))
                 rows += 1
+                // Rows that come quickly never give the progress handler a long run of steps.
+                if rows & 1023 == 0, deadline.passed { throw QueryError.timedOut(file: file, seconds: timeoutSeconds) }
             }
             return rows
         }
@@ -269,15 +303,24 @@ public struct QueryRunner: Sendable {
 
     // MARK: - Writing a result file
 
-    /// Streams the result into a temporary file beside `output`, then renames it into place.
+    /// Streams the result into a new file beside `output`, then renames it into place. A symbolic
+    /// link at `output` is an error (its target is never written), and on any failure the partial
+    /// file is removed.
     private func write(sql: String, file: String, queue: DatabaseQueue, to output: String) throws -> Int {
-        let temp = output + ".partial"
-        let sink = try CSVFileSink(path: temp)
+        do { try SafeFiles.checkReplaceable(output) } catch {
+            throw QueryError.cannotWrite(path: output, reason: Self.reason(error))
+        }
+        let temp = SafeFiles.temporaryName(for: output)
+        let sink: CSVFileSink
+        do { sink = try CSVFileSink(path: temp) } catch {
+            // Name the file the analyst asked for, not the hidden temporary one.
+            throw QueryError.cannotWrite(path: output, reason: Self.reason(error))
+        }
         do {
             let rows = try execute(sql: sql, file: file, queue: queue) { try sink.write($0) }
             try sink.close()
-            guard rename(temp, output) == 0 else {
-                throw QueryError.cannotWrite(path: output, reason: String(cString: strerror(errno)))
+            do { try SafeFiles.rename(temp, over: output) } catch {
+                throw QueryError.cannotWrite(path: output, reason: Self.reason(error))
             }
             return rows
         } catch {
@@ -330,7 +373,8 @@ public struct QueryRunner: Sendable {
         return .syntax(file: file, line: line, message: message)
     }
 
-    static func reason(_ error: Error) -> String {
+    static func reason(_ error: any Error) -> String {
+        if let e = error as? FileSafetyError, case let .system(path, code, _) = e { return SafeFiles.describe(errno: code, path: path) }
         if let e = error as? DatabaseError { return e.message ?? "\(e.resultCode)" }
         return (error as? LocalizedError)?.errorDescription ?? "\(error)"
     }
@@ -365,6 +409,18 @@ enum QueryFunctions {
     }
 }
 
+/// When a query must stop, for SQLite's progress handler (a C callback, so a class passed by
+/// pointer; it lives on the stack frame that runs the statement, for as long as the handler is set).
+final class QueryDeadline {
+    /// Virtual-machine steps between checks: about a millisecond of work.
+    static let steps: Int32 = 10_000
+    let end: UInt64
+    init(seconds: Double) {
+        end = DispatchTime.now().uptimeNanoseconds &+ UInt64(min(seconds, 1e9) * 1e9)
+    }
+    var passed: Bool { DispatchTime.now().uptimeNanoseconds > end }
+}
+
 /// A compiled statement, finalised when released.
 final class CompiledQuery {
     let stmt: OpaquePointer
@@ -378,11 +434,10 @@ final class CSVFileSink {
     private var fd: Int32
     private var buffer: [UInt8] = []
 
+    /// Creates the file, which must not exist yet (never through a symbolic link).
     init(path: String) throws {
         self.path = path
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw QueryError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-        fchmod(fd, 0o600)
+        fd = try SafeFiles.createNew(path)
         buffer.reserveCapacity(1 << 16)
     }
 
@@ -397,7 +452,7 @@ final class CSVFileSink {
             let n = buffer[done...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw QueryError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+                throw QueryError.cannotWrite(path: path, reason: SafeFiles.describe(errno: errno, path: path))
             }
             done += n
         }

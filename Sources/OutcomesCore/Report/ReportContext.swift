@@ -90,4 +90,19 @@ public struct ReportContext: Sendable {
     }
 
     public var windows: [ReportWindow] { ReportWindow.windows(for: period) }
+
+    /// The same context with suppression off: the metrics compute exact cells and the
+    /// suppression stage hides them afterwards (`SuppressionStage`).
+    public var unsuppressed: ReportContext {
+        var c = self
+        c.suppression = Suppression(threshold: 0)
+        return c
+    }
+
+    /// The same context for another reporting month (rule 7's previous windows).
+    public func with(period p: Month) -> ReportContext {
+        var c = self
+        c.period = p
+        return c
+    }
 }

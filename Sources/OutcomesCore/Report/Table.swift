@@ -47,10 +47,14 @@ public struct OutputRow: Sendable, Equatable {
     public var cohort: [String]
     public var filters: [String]
     public var cells: [Cell]
+    /// Exact counts the row does not show but the suppression stage needs (`OutputTable.unshownCounts`),
+    /// e.g. the trend's persistently absent pupils behind `persistent_absence_pct` (PRECISE.md 16, 33).
+    public var unshown: [Int] = []
 
-    public init(window: String, breakdown: String, cohort: [String], filters: [String] = [], cells: [Cell]) {
+    public init(window: String, breakdown: String, cohort: [String], filters: [String] = [], cells: [Cell],
+                unshown: [Int] = []) {
         self.window = window; self.breakdown = breakdown; self.cohort = cohort
-        self.filters = filters; self.cells = cells
+        self.filters = filters; self.cells = cells; self.unshown = unshown
     }
 }
 
@@ -71,6 +75,8 @@ public struct OutputTable: Sendable {
     public var breakdowns: [Breakdown]
     /// Set for tables with no window filter at all (`attendance_benchmarks.csv`, METRICS.md 6).
     public var hasWindow: Bool = true
+    /// Names of the rows' `unshown` counts, in order (never written).
+    public var unshownCounts: [String] = []
 
     public init(name: String, windowColumn: String = "window", filters: [ColumnSpec] = [],
                 indicators: [ColumnSpec], rows: [OutputRow] = [], breakdowns: [Breakdown] = []) {

@@ -16,6 +16,10 @@ public struct OutcomesConfig: Sendable, Equatable {
     public var impactMinSessions = 20
     /// data_quality.csv thresholds, as percentages (a check passes at or below its threshold).
     public var qualityThresholds: [String: Double] = DataQuality.defaultThresholds
+    /// An analyst's query stops after this many seconds (docs/OUTPUTS.md: `query_timeout_s`).
+    public var queryTimeoutSeconds = 300.0
+    /// An analyst's query stops when its CSV passes this many megabytes (`query_max_mb`).
+    public var queryMaxMegabytes = 256.0
     /// New LA codes of the council's statistical neighbours, pooled in `attendance_benchmarks.csv`.
     public var statisticalNeighbours: [String] = []
     /// `returns_child_id` and `returns_service`: how the national returns are read (docs/RETURNS.md).
@@ -86,6 +90,12 @@ public struct OutcomesConfig: Sendable, Equatable {
                     guard let d = double(v), d >= 0 else { throw ConfigError.badValue("data_quality.\(k)", "a number ≥ 0") }
                     c.qualityThresholds[k] = d
                 }
+            case "query_timeout_s":
+                guard let v = double(value), v > 0 else { throw ConfigError.badValue(key, "a number of seconds > 0") }
+                c.queryTimeoutSeconds = v
+            case "query_max_mb":
+                guard let v = double(value), v > 0 else { throw ConfigError.badValue(key, "a number of megabytes > 0") }
+                c.queryMaxMegabytes = v
             case "statistical_neighbours": c.statisticalNeighbours = try Self.laCodes(value, key)
             case "returns_child_id":
                 let allowed = ReturnsChildID.allCases.map(\.rawValue)

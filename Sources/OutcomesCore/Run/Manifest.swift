@@ -28,9 +28,13 @@ public struct Manifest: Codable, Sendable {
     public var finished_at: String
     public var inputs: [Input]
     public var outputs: [Output]
+    /// Cells each disclosure rule and the audit hid (`rule_1` … `rule_7`, `audit`, PRECISE.md 41).
+    public var suppression: [String: Int]?
 
     public init(command: String, period: Month, options: [String: String], started: Date, finished: Date,
-                inputs: [FileLoadResult], outputs: [(name: String, rows: Int, sha256: String)]) {
+                inputs: [FileLoadResult], outputs: [(name: String, rows: Int, sha256: String)],
+                suppression: [String: Int]? = nil) {
+        self.suppression = suppression
         let f = ISO8601DateFormatter()
         self.command = command; self.period = period.text; self.options = options
         started_at = f.string(from: started); finished_at = f.string(from: finished)

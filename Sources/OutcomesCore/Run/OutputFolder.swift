@@ -3,42 +3,62 @@ import Crypto
 import Foundation
 
 /// A period's output folder written beside the live one and swapped in at the end
-/// (OUTPUTS.md "Behaviour a scheduled monthly run relies on").
+/// (docs/OUTPUTS.md "What a scheduled monthly run can rely on").
 ///
-/// Files are 0600 and folders 0700 whatever the umask, since they describe children.
+/// Files are 0600 and folders 0700 whatever the umask, since they describe children; but only
+/// what this run creates: an output root that already exists keeps its mode, and nothing is ever
+/// written through a symbolic link (files are created with `O_EXCL | O_NOFOLLOW` inside the
+/// run's own new staging folder). The run deletes only what it made: its staging folder, and the
+/// previous period folder it swapped out. Folders left by other or killed runs are left alone.
 public final class OutputFolder {
     public let finalPath: String
     public let stagingPath: String
     /// Every file written, relative to the folder, with its data-row count and SHA-256.
     public internal(set) var written: [(name: String, rows: Int, sha256: String)] = []
+    /// Hidden folders of earlier runs found in the root (left in place), for a warning.
+    public let leftovers: [String]
 
-    /// Creates the staging folder for `period` under `root`, clearing stale ones from killed runs.
+    /// Creates this run's own staging folder for `period` under `root`.
     public init(root: String, period: Month) throws {
-        let fm = FileManager.default
-        try Self.makeDirectory(root)
+        try SafeFiles.makeDirectories(root, option: "--out")
         finalPath = (root as NSString).appendingPathComponent(period.text)
-        for n in (try? fm.contentsOfDirectory(atPath: root)) ?? [] where n.hasPrefix(".staging-") || n.hasPrefix(".old-") {
-            try? fm.removeItem(atPath: (root as NSString).appendingPathComponent(n))
+        leftovers = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [])
+            .filter { $0.hasPrefix(".staging-") || $0.hasPrefix(".old-") }.sorted()
+        // A new name: mkdir fails rather than reuse a folder someone else made.
+        var made: String?
+        for _ in 0..<8 {
+            let candidate = (root as NSString).appendingPathComponent(
+                ".staging-\(period.text)-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))")
+            do { try SafeFiles.makeNewDirectory(candidate); made = candidate; break } catch let e as FileSafetyError {
+                if case .system(_, EEXIST, _) = e { continue }
+                throw e
+            }
         }
-        stagingPath = (root as NSString).appendingPathComponent(".staging-\(period.text)-\(getpid())")
-        try Self.makeDirectory(stagingPath)
+        guard let made else { throw FileSafetyError.system(path: root, errno: EEXIST, doing: "create a staging folder") }
+        stagingPath = made
     }
 
-    /// Creates a folder (and parents) with mode 0700.
+    /// Creates a folder (and missing parents) with mode 0700; existing folders keep their mode.
     public static func makeDirectory(_ path: String) throws {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        chmod(path, 0o700)
+        try SafeFiles.makeDirectories(path)
     }
 
-    /// Writes a file (mode 0600) at `name` (may contain one subfolder) in the staging folder.
+    /// Writes a new file (mode 0600) at `name` (may contain one subfolder) in the staging folder.
     public func write(_ name: String, text: String, rows: Int? = nil) throws {
         let path = (stagingPath as NSString).appendingPathComponent(name)
-        try Self.makeDirectory((path as NSString).deletingLastPathComponent)
-        try Self.writeFile(path: path, data: Data(text.utf8))
-        let digest = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        try SafeFiles.makeDirectories(SafeFiles.folder(of: path))
+        let data = Data(text.utf8)
+        try SafeFiles.createFile(path, data: data)
+        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         let n = rows ?? max(0, text.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } - 1)
         written.append((name, n, digest))
+    }
+
+    /// Writes bytes (mode 0600) at `name` in the staging folder: the workbook.
+    public func write(_ name: String, data: Data, rows: Int) throws {
+        let path = (stagingPath as NSString).appendingPathComponent(name)
+        try Self.writeFile(path: path, data: data)
+        written.append((name, rows, SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()))
     }
 
     /// Records a file something else wrote into the staging folder (the analysts' query CSVs).
@@ -47,39 +67,38 @@ public final class OutputFolder {
         written.append((name, rows, SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()))
     }
 
-    /// Writes a file readable by its owner only, created with 0600 so it is never briefly wider.
+    /// Writes (or replaces) a file readable by its owner only, never through a symbolic link:
+    /// a new file beside it renamed over it (docs/OUTPUTS.md: the rejects report).
     public static func writeFile(path: String, data: Data) throws {
-        let fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
-        defer { close(fd) }
-        fchmod(fd, 0o600)
-        try data.withUnsafeBytes { b in
-            var off = 0
-            while off < b.count {
-                let n = Foundation.write(fd, b.baseAddress! + off, b.count - off)
-                guard n > 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
-                off += n
-            }
-        }
-        fsync(fd)
+        try SafeFiles.replaceFile(path, data: data)
     }
 
     /// Swaps the staging folder in place of the live one; the old one is removed afterwards.
     public func commit() throws {
-        let fm = FileManager.default
-        if fm.fileExists(atPath: finalPath) {
-            if outcomes_rename_exchange(stagingPath, finalPath) == 0 {
-                try? fm.removeItem(atPath: stagingPath)
-                return
+        var st = stat()
+        guard lstat(finalPath, &st) == 0 else {
+            guard rename(stagingPath, finalPath) == 0 else {
+                throw FileSafetyError.system(path: finalPath, errno: errno, doing: "move the new folder into place")
             }
-            // No renameat2 (other kernels): move the old aside, then the new in.
-            let old = (finalPath as NSString).deletingLastPathComponent + "/.old-\(getpid())"
-            try fm.moveItem(atPath: finalPath, toPath: old)
-            try fm.moveItem(atPath: stagingPath, toPath: finalPath)
-            try? fm.removeItem(atPath: old)
-        } else {
-            try fm.moveItem(atPath: stagingPath, toPath: finalPath)
+            return
         }
+        if (st.st_mode & S_IFMT) == S_IFLNK { throw FileSafetyError.symbolicLink(finalPath) }
+        if outcomes_rename_exchange(stagingPath, finalPath) == 0 {
+            // The staging name now holds the previous month's folder, which this run swapped out.
+            try? FileManager.default.removeItem(atPath: stagingPath)
+            return
+        }
+        // No renameat2 (other kernels): move the old aside under a name of this run, then the new in.
+        let old = SafeFiles.folder(of: finalPath) + "/.old-" + (stagingPath.split(separator: "/").last.map(String.init) ?? "run")
+        guard rename(finalPath, old) == 0 else {
+            throw FileSafetyError.system(path: finalPath, errno: errno, doing: "move the previous folder aside")
+        }
+        guard rename(stagingPath, finalPath) == 0 else {
+            let e = errno
+            _ = rename(old, finalPath)
+            throw FileSafetyError.system(path: finalPath, errno: e, doing: "move the new folder into place")
+        }
+        try? FileManager.default.removeItem(atPath: old)
     }
 
     /// Drops the staging folder (a failed run).

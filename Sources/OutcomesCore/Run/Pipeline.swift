@@ -18,6 +18,8 @@ public struct RunOptions: Sendable {
     public var config = OutcomesConfig()
     public var threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
     public var summary = true
+    /// Write `outcomes.xlsx` (off with `--no-workbook`).
+    public var workbook = true
     /// Hash every extract even when the load log says it is unchanged (`--verify-unchanged`).
     public var verifyUnchanged = false
     /// The day of the run (for the default period); a parameter so tests can fix it.
@@ -45,6 +47,9 @@ public final class Pipeline {
     /// `outcomes run`: load the extracts, then report.
     public func run() -> ExitStatus {
         guarded {
+            // One run at a time (docs/OUTPUTS.md): locks beside the store and in the output root.
+            let locks = try [RunLock.forStore(options.db), RunLock.forOutput(options.out)]
+            defer { withExtendedLifetime(locks) {} }
             try self.checkPeriodHasEnded()
             let store = try Store(path: options.db)
             let load = try self.load(into: store)
@@ -56,6 +61,8 @@ public final class Pipeline {
     /// `outcomes load`: load only.
     public func loadOnly() -> ExitStatus {
         guarded {
+            let lock = try RunLock.forStore(options.db)
+            defer { withExtendedLifetime(lock) {} }
             let store = try Store(path: options.db)
             let load = try self.load(into: store)
             return self.failureStatus(load) ?? .success
@@ -68,8 +75,12 @@ public final class Pipeline {
             guard FileManager.default.fileExists(atPath: options.db) else {
                 throw RunError.noStore(options.db)
             }
+            let locks = try [RunLock.forStore(options.db), RunLock.forOutput(options.out)]
+            defer { withExtendedLifetime(locks) {} }
             try self.checkPeriodHasEnded()
-            return try self.report(store: try Store(path: options.db), load: LoadReport(), command: "report")
+            // A store its owner made read-only is still reported from, on a read-only connection.
+            let store = try Store(path: options.db, readOnly: SafeFiles.isReadOnly(options.db))
+            return try self.report(store: store, load: LoadReport(), command: "report")
         }
     }
 
@@ -83,7 +94,8 @@ public final class Pipeline {
             loader.progress = { [console] e in if case .fileFinished(let r) = e { console.step(Self.describe(r)) } }
             let report = try loader.load(folder: options.extracts)
             for w in report.warnings { console.warning(w) }
-            try OutputFolder.makeDirectory((rejectsPath as NSString).deletingLastPathComponent.isEmpty ? "." : (rejectsPath as NSString).deletingLastPathComponent)
+            try OutputFolder.makeDirectory(SafeFiles.folder(of: rejectsPath))
+            try SafeFiles.checkReplaceable(rejectsPath)  // a symbolic link there is an error naming it
             let out = try StreamingFile(path: rejectsPath, replace: true)
             let n = try RejectsReport.write(spools: report.spools, to: out)
             try out.close()
@@ -133,9 +145,14 @@ public final class Pipeline {
         do {
             try OutputFolder.makeDirectory(options.out)
             try OutputFolder.makeDirectory(folder)
+            try SafeFiles.checkReplaceable(path)
             let out = try StreamingFile(path: path, replace: true)
             try RejectsReport.write(spools: load.spools, to: out)
             try out.close()
+        } catch let e as FileSafetyError where e == .symbolicLink(path) {
+            // Never written through: a link there is the user's to sort out (exit 2).
+            console.error("could not write the rejects report: \(e.localizedDescription)")
+            return .usage
         } catch { console.error("could not write the rejects report \(path): \(error.localizedDescription)") }
         if let e = load.contractError {
             console.error("\(e.localizedDescription) No tables were written; the rejects report is \(path).")
@@ -159,6 +176,9 @@ public final class Pipeline {
                                 impactMinSessions: options.config.impactMinSessions,
                                 extraHolidays: options.config.extraBankHolidays, threads: options.threads)
         let folder = try OutputFolder(root: options.out, period: period)
+        if !folder.leftovers.isEmpty {
+            console.warning("\(options.out) holds \(folder.leftovers.joined(separator: ", ")), left by a run that did not finish; outcomes never deletes what another run made, so delete them yourself when no run is active")
+        }
         do {
             // The data-quality checks and the analysts' queries read the store themselves: they run
             // alongside the reading, then the metric jobs side by side; files are written afterwards
@@ -166,7 +186,9 @@ public final class Pipeline {
             let writer = TableWriter(period: period, geography: ctx.geography)
             let jobs = MetricTables.jobs
             let queriesFolder = options.queries.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
-            let runner = QueryRunner(storePath: options.db, period: period, threshold: options.suppressMax)
+            let runner = QueryRunner(storePath: options.db, period: period, threshold: options.suppressMax,
+                                     timeoutSeconds: options.config.queryTimeoutSeconds,
+                                     maxMegabytes: options.config.queryMaxMegabytes)
             let thresholds = options.config.qualityThresholds
             let staging = folder.stagingPath
             let console = self.console
@@ -187,16 +209,26 @@ public final class Pipeline {
             console.detail("read the store: \(dataset.episodes.count) episodes, \(dataset.attendance.count) pupils")
             // Longest jobs first so the workers finish together; results go back to output order.
             let schedule = MetricTables.schedule
-            let computed = Parallel.map(partitions: jobs.count, threads: options.threads) { i -> ReportJob in
+            // The metrics compute unsuppressed cells; suppression is its own stage over all the
+            // tables together (PRECISE.md 32-35, 41).
+            let unsuppressed = ctx.unsuppressed
+            let computed = Parallel.map(partitions: jobs.count, threads: options.threads) { i -> [OutputTable] in
                 defer { console.advance(1) }
-                let tables = jobs[schedule[i]].compute(dataset, ctx)
+                let tables = jobs[schedule[i]].compute(dataset, unsuppressed)
                 for t in tables { console.detail("computed \(t.name)") }
-                return .tables(tables.map { ($0, writer.csv($0), writer.meta($0)) })
+                return tables
             }
             var ordered = computed
             for (i, job) in schedule.enumerated() { ordered[job] = computed[i] }
-            let results = ordered + [.quality(quality), .queries(side.queries.map { $0! })]
-            let comparison = benchmarks(ordered, ctx)
+            let suppressed = SuppressionStage.apply(ordered.flatMap { $0 }, threshold: options.suppressMax,
+                                                    breakdowns: ctx.breakdowns,
+                                                    previous: SuppressionStage.previousFeedback(dataset, ctx))
+            console.detail("suppressed: \(suppressed.hiddenBy.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+            let rendered = Parallel.map(partitions: suppressed.tables.count, threads: options.threads) { i in
+                (suppressed.tables[i], writer.csv(suppressed.tables[i]), writer.meta(suppressed.tables[i]))
+            }
+            let results: [ReportJob] = [.tables(rendered), .quality(quality), .queries(side.queries.map { $0! })]
+            let comparison = benchmarks([.tables(rendered)], ctx)
             console.endProgress()
             var tables: [OutputTable] = []
             var failedQueries: [String] = []
@@ -230,10 +262,14 @@ public final class Pipeline {
             try folder.writeStream(OutputFolder.restricted + "/rejects.csv") { try RejectsReport.write(store: store, to: $0) }
             console.detail("wrote the tables")
             if options.summary {
-                try folder.write("summary.html", text: SummaryPage.html(tables: tables, period: period, load: load))
+                try folder.write("summary.html", text: SummaryPage.html(tables: tables, period: period, load: load,
+                                                                        impactDaysBefore: options.config.impactDaysBefore,
+                                                                        impactMinSessions: options.config.impactMinSessions))
             }
+            if options.workbook { try writeWorkbook(folder, period: period, load: load) }
             let manifest = Manifest(command: command, period: period, options: manifestOptions(period),
-                                    started: started, finished: Date(), inputs: load.files, outputs: folder.written)
+                                    started: started, finished: Date(), inputs: load.files, outputs: folder.written,
+                                    suppression: suppressed.hiddenBy)
             try folder.write("manifest.json", text: try manifest.json(), rows: 0)
             try folder.commit()
             console.step("wrote \(folder.finalPath)")
@@ -317,8 +353,11 @@ public final class Pipeline {
             console.error(e.localizedDescription); return .usage
         } catch let e as RunError {
             console.error(e.localizedDescription); return e.status
+        } catch let e as FileSafetyError {
+            console.error(e.localizedDescription); return e.status
         } catch {
-            console.error("unexpected failure: \(error.localizedDescription). The previous outputs were left as they were.")
+            let what = SafeFiles.explain(error, store: options.db) ?? "unexpected failure: \(error.localizedDescription)."
+            console.error("\(what) The previous outputs were left as they were.")
             return .failure
         }
     }

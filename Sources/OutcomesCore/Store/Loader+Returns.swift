@@ -34,8 +34,9 @@ extension Loader {
     /// - Throws: `ProfileError.ambiguous` when two profiles match one file (exit 2);
     ///   `ExtractError.unreadable` when the folder is missing.
     public static func plan(folder: String, profiles: [Profile] = []) throws -> LoadPlan {
+        try SafeFiles.requireFolder(folder, option: "--extracts")  // says "a file" or "does not exist" (exit 2)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
-            throw ExtractError.unreadable(file: folder, detail: "no such folder")
+            throw ExtractError.unreadable(file: folder, detail: "the folder cannot be listed (permission denied)")
         }
         var plan = LoadPlan()
         for n in names where !n.hasPrefix(".") {

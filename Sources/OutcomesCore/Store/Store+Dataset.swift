@@ -133,6 +133,18 @@ extension Store {
     /// A key range `[lower, upper)` (upper nil: open) for splitting a read across workers.
     struct ChildRange: Sendable { var lower: String; var upper: String? }
 
+    /// What one packed session byte adds to its day's counters (attended, authorised, unauthorised,
+    /// not possible), for all 256 byte values: zero for an empty slot and for any byte that is not a
+    /// known mark, so a damaged row can never index out of range.
+    static let markIncrements: [SIMD4<Int32>] = (0..<256).map { b in
+        guard b > Int(StoreSchema.noMark), b - Int(StoreSchema.noMark) < AttendanceMarks.classByNumber.count else { return .zero }
+        // class → counter column: attended, authorised, unauthorised, not possible
+        let column = [3, 0, 0, 1, 2][Int(AttendanceMarks.classByNumber[b - Int(StoreSchema.noMark)].rawValue)]
+        var v = SIMD4<Int32>.zero
+        v[column] = 1
+        return v
+    }
+
     /// Unpacks attendance months into per-pupil daily counts (sessions at two schools on one day
     /// add up, PRECISE.md 21), keeping each school's own counts when a pupil has two or more, for the
     /// enrolment measures (PRECISE.md 38).
@@ -182,9 +194,7 @@ extension Store {
             ORDER BY child_id, school_urn, month
             """)
         st.text(1, range.lower); st.text(2, range.upper); st.text(3, from?.text ?? "")
-        let classes = AttendanceMarks.classByNumber.map { Int($0.rawValue) }
-        // class → counter column: attended, authorised, unauthorised, not possible
-        let column = [3, 0, 0, 1, 2]
+        let increments = Self.markIncrements
         while try st.next() {
             let c = st.bytes(0)
             if child == nil || !child!.utf8.elementsEqual(c) { flushChild(); child = String(decoding: c, as: UTF8.self) }
@@ -196,8 +206,10 @@ extension Store {
             let m = Month(year: y, month: mo)
             if m != month { flushMonth(); month = m }
             let marks = st.bytes(3)
-            for i in 0..<min(marks.count, 62) where marks[i] != StoreSchema.noMark {
-                acc[i >> 1][column[classes[Int(marks[i] - StoreSchema.noMark)]]] += 1
+            // One lookup per session (the hot loop of the report's reading): the byte itself indexes
+            // the increment, so there is no subtraction to trap and no branch for empty slots.
+            increments.withUnsafeBufferPointer { inc in
+                for i in 0..<min(marks.count, 62) { acc[i >> 1] &+= inc[Int(marks[i])] }
             }
         }
         flushChild()

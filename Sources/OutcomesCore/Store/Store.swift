@@ -10,16 +10,26 @@ public final class Store {
     public let path: String
     let queue: DatabaseQueue
 
-    /// Opens (creating when needed, readable by its owner only) the store at `path`.
+    /// Opens the store at `path`, creating it (readable by its owner only) when it is missing.
+    ///
+    /// The tool never changes the mode of a store it did not create (docs/OUTPUTS.md): one its
+    /// owner made read-only is not written, and opening it for writing throws
+    /// `FileSafetyError.readOnlyStore`.
     public init(path: String, readOnly: Bool = false) throws {
         self.path = path
-        if !readOnly && !FileManager.default.fileExists(atPath: path) {
-            let dir = (path as NSString).deletingLastPathComponent
-            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-            let fd = open(path, O_CREAT | O_WRONLY, 0o600)
-            if fd >= 0 { close(fd) }
+        if !readOnly {
+            if !FileManager.default.fileExists(atPath: path) {
+                let dir = SafeFiles.folder(of: path)
+                if dir != "." { try SafeFiles.makeDirectories(dir, option: "--db") }
+                let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+                if fd >= 0 {
+                    fchmod(fd, 0o600)  // created here: exactly owner-only whatever the umask
+                    close(fd)
+                }
+            } else if SafeFiles.isReadOnly(path) {
+                throw FileSafetyError.readOnlyStore(path)
+            }
         }
-        if !readOnly { chmod(path, 0o600) }
         var config = Configuration()
         config.readonly = readOnly
         config.prepareDatabase { db in

@@ -29,11 +29,11 @@ enum SummaryCharts {
         // Months with no figure in any series (a whole row missing from the table).
         let empty: [Int: String] = Dictionary(uniqueKeysWithValues: (0..<n).compactMap { i -> (Int, String)? in
             let ts = series.map { i < $0.texts.count ? $0.texts[i] : "x" }
-            guard series.count > 1, ts.allSatisfy({ Double($0) == nil }), Set(ts).count == 1 else { return nil }
+            guard series.count > 1, ts.allSatisfy({ SVG.num($0) == nil }), Set(ts).count == 1 else { return nil }
             return (i, ts[0])
         })
         let gapSeries = series.filter { ser in
-            ser.texts.enumerated().contains { i, t in i < n && empty[i] == nil && Double(t) == nil }
+            ser.texts.enumerated().contains { i, t in i < n && empty[i] == nil && SVG.num(t) == nil }
         }
         let stripTop = top + ph + 6, stripH = 17.0 * Double(gapSeries.count)
         let tickY = stripTop + stripH + 12
@@ -60,15 +60,15 @@ enum SummaryCharts {
                 s += "<g transform=\"translate(\(SVG.n(left - 36)) \(SVG.n(ry - 7)))\">" + ser.style.lineSample + "</g>"
             }
             for (i, t) in ser.texts.enumerated() where i < n {
-                if let v = Double(t) {
+                if let v = SVG.num(t) {
                     let yy = min(max(y(v), top), top + ph)
                     path += (pen ? "L" : "M") + SVG.n(x(i)) + " " + SVG.n(yy)
                     pen = true
                     marks += SVG.marker(ser.style.marker, x: x(i), y: yy, color: ser.style.color, r: 3.5)
                     // A point with no neighbour to join draws no line; a series without markers
                     // would lose it, so it gets a short bar of its own.
-                    let alone = (i == 0 || Double(ser.texts[i - 1]) == nil)
-                        && (i + 1 >= min(n, ser.texts.count) || Double(ser.texts[i + 1]) == nil)
+                    let alone = (i == 0 || SVG.num(ser.texts[i - 1]) == nil)
+                        && (i + 1 >= min(n, ser.texts.count) || SVG.num(ser.texts[i + 1]) == nil)
                     if alone && ser.style.marker == .none {
                         marks += SVG.line(x(i) - 7, yy, x(i) + 7, yy, extra: " stroke=\"\(ser.style.color)\" stroke-width=\"3\"")
                     }
@@ -101,7 +101,7 @@ enum SummaryCharts {
     /// with the row's note (the number of episodes) on the right.
     static func dumbbell(rows: [Pair], domain: ClosedRange<Double>, ticks: [Double], xLabel: String,
                          width: Int = 480, labelWidth: Double = 150) -> (svg: String, height: Int) {
-        let left = labelWidth, right = 70.0, top = 10.0, rowH = 24.0
+        let left = labelWidth, right = 70.0, top = 10.0, rowH = 20.0
         let height = Int(top + rowH * Double(rows.count) + 44)
         let pw = Double(width) - left - right, ph = rowH * Double(rows.count)
         func x(_ v: Double) -> Double { left + pw * (v - domain.lowerBound) / (domain.upperBound - domain.lowerBound) }
@@ -110,7 +110,7 @@ enum SummaryCharts {
             let yy = top + rowH * (Double(i) + 0.5)
             s += SVG.text(r.label, x: left - 8, y: yy + 4, anchor: "end", cls: r.bold ? "rl b" : "rl")
             s += SVG.text(r.note, x: Double(width) - 4, y: yy + 4, anchor: "end", cls: "tl")
-            let a = Double(r.start), b = Double(r.end)
+            let a = SVG.num(r.start), b = SVG.num(r.end)
             if let a, let b { s += SVG.line(x(a), yy, x(b), yy, cls: "bar") }
             if let a { s += SVG.marker(SeriesStyle.baseline.marker, x: x(a), y: yy, color: SeriesStyle.baseline.color) }
             else { s += SVG.gap(r.start, x: left + 10, y: yy) }
@@ -132,7 +132,7 @@ enum SummaryCharts {
 
     /// Horizontal bars from 0 to 100 with the value printed at the bar's end.
     static func bars(rows: [Bar], xLabel: String, width: Int = 720, labelWidth: Double = 230) -> (svg: String, height: Int) {
-        let left = labelWidth, right = 60.0, top = 10.0, rowH = 26.0
+        let left = labelWidth, right = 60.0, top = 10.0, rowH = 19.0
         let height = Int(top + rowH * Double(rows.count) + 44)
         let pw = Double(width) - left - right, ph = rowH * Double(rows.count)
         func x(_ v: Double) -> Double { left + pw * v / 100 }
@@ -140,7 +140,7 @@ enum SummaryCharts {
         for (i, r) in rows.enumerated() {
             let yy = top + rowH * (Double(i) + 0.5)
             s += SVG.text(r.label, x: left - 8, y: yy + 4, anchor: "end", cls: "rl")
-            if let v = Double(r.value) {
+            if let v = SVG.num(r.value) {
                 s += "<rect x=\"\(SVG.n(left))\" y=\"\(SVG.n(yy - 8))\" width=\"\(SVG.n(max(0.5, x(v) - left)))\" height=\"16\" class=\"barfill\"/>"
                 s += SVG.text(r.value + "%", x: x(v) + 4, y: yy + 4, cls: "vl")
             } else {
@@ -153,8 +153,8 @@ enum SummaryCharts {
 
     /// Points with a 95% interval (whiskers) and the previous period as a hollow circle.
     static func intervals(rows: [Bar], xLabel: String, domain: ClosedRange<Double>, width: Int = 720,
-                          labelWidth: Double = 260) -> (svg: String, height: Int) {
-        let left = labelWidth, right = 56.0, top = 10.0, rowH = 26.0
+                          labelWidth: Double = 260, right: Double = 56) -> (svg: String, height: Int) {
+        let left = labelWidth, top = 10.0, rowH = 18.0
         let height = Int(top + rowH * Double(rows.count) + 44)
         let pw = Double(width) - left - right, ph = rowH * Double(rows.count)
         func x(_ v: Double) -> Double { left + pw * (v - domain.lowerBound) / (domain.upperBound - domain.lowerBound) }
@@ -164,14 +164,14 @@ enum SummaryCharts {
             let yy = top + rowH * (Double(i) + 0.5)
             s += SVG.text(r.label, x: left - 8, y: yy + 4, anchor: "end", cls: "rl")
             s += SVG.text(r.note, x: Double(width) - 4, y: yy + 4, anchor: "end", cls: "tl")
-            if let lo = Double(r.low), let hi = Double(r.high) {
+            if let lo = SVG.num(r.low), let hi = SVG.num(r.high) {
                 s += SVG.line(x(lo), yy, x(hi), yy, cls: "ci")
                 s += SVG.line(x(lo), yy - 5, x(lo), yy + 5, cls: "ci") + SVG.line(x(hi), yy - 5, x(hi), yy + 5, cls: "ci")
             }
-            if let p = Double(r.previous) {
+            if let p = SVG.num(r.previous) {
                 s += SVG.marker(SeriesStyle.previous.marker, x: x(p), y: yy, color: SeriesStyle.previous.color, r: 5)
             }
-            if let v = Double(r.value) {
+            if let v = SVG.num(r.value) {
                 s += SVG.marker(SeriesStyle.current.marker, x: x(v), y: yy, color: SeriesStyle.current.color, r: 5)
             } else {
                 s += SVG.gap(r.value, x: left + 10, y: yy)

@@ -63,9 +63,45 @@ struct SummaryTable {
         NumberFormat.text(cell(row, name), dp: ColumnSpec.decimalPlaces(name))
     }
 
-    /// An indicator's shown value as a number (the rounded figure, so charts match the text);
-    /// nil for `c`, `z` and `x`.
-    func value(_ row: OutputRow?, _ name: String) -> Double? { Double(text(row, name)) }
+    /// Decimal places of a column on the page: every percentage and percentage-point figure at 1
+    /// place (so a table never sets 73.2 beside 61.95, METRICS.md "Percentages: 1 decimal
+    /// place"), other figures as the CSV has them (means of scores at 2, counts at 0).
+    func pageDecimals(_ name: String) -> Int {
+        let spec = table.indicators.first { $0.name == name }
+        if spec?.unit == "%" || spec?.unit == "pp" || name.contains("pct") || name.hasSuffix("_pp") { return 1 }
+        return ColumnSpec.decimalPlaces(name)
+    }
+
+    /// An indicator as the page shows it: rounded once from the unrounded figure to the page's
+    /// places, with thousands separators (`10,289`); `c`, `z` and `x` as they are.
+    func shown(_ row: OutputRow?, _ name: String) -> String {
+        NumberFormat.grouped(NumberFormat.text(cell(row, name), dp: pageDecimals(name)))
+    }
+
+    /// An indicator's shown value as a number (the page's rounded figure, so charts match the
+    /// text); nil for `c`, `z` and `x`.
+    func value(_ row: OutputRow?, _ name: String) -> Double? {
+        Double(NumberFormat.text(cell(row, name), dp: pageDecimals(name)))
+    }
+}
+
+extension NumberFormat {
+    /// A number's text with a comma between each three digits of its whole part (`10289.5` →
+    /// `10,289.5`); other text (the symbols) unchanged.
+    static func grouped(_ t: String) -> String {
+        guard Double(t) != nil else { return t }
+        let neg = t.hasPrefix("-"), body = neg ? String(t.dropFirst()) : t
+        let parts = body.split(separator: ".", omittingEmptySubsequences: false)
+        let whole = Array(parts[0])
+        guard whole.count > 3 else { return t }
+        var out = ""
+        for (i, ch) in whole.enumerated() {
+            if i > 0 && (whole.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        if parts.count > 1 { out += "." + parts[1] }
+        return (neg ? "-" : "") + out
+    }
 }
 
 /// All the month's tables by name; a missing table reads as an empty one.
@@ -120,7 +156,7 @@ enum HTMLText {
     static func difference(_ a: String, _ b: String, dp: Int) -> String? {
         guard let x = scaled(a, dp), let y = scaled(b, dp) else { return nil }
         let d = x - y
-        var t = NumberFormat.rounded(Double(d) / pow10(dp), dp: dp)
+        var t = NumberFormat.grouped(NumberFormat.rounded(Double(d) / pow10(dp), dp: dp))
         if d > 0 { t = "+" + t }
         return t
     }
@@ -128,7 +164,7 @@ enum HTMLText {
     private static func pow10(_ n: Int) -> Double { var v = 1.0; for _ in 0..<n { v *= 10 }; return v }
 
     private static func scaled(_ s: String, _ dp: Int) -> Int? {
-        guard let v = Double(s) else { return nil }
+        guard let v = Double(s.replacingOccurrences(of: ",", with: "")) else { return nil }
         return Int((v * pow10(dp)).rounded())
     }
 }

@@ -17,6 +17,9 @@ struct SummaryFigure {
     var note: String? = nil
     /// Full-width figures span both columns of the grid.
     var wide = false
+    /// Long tables (month by month, or figures the chart prints already) give way on paper to this
+    /// line, so the pack prints on four pages (issue 15); on screen the table is always there.
+    var printNote: String? = nil
 
     func html() -> String {
         var s = "<figure class=\"chart\(wide ? " wide" : "")\" id=\"\(id)\" aria-labelledby=\"\(id)-cap\">\n"
@@ -35,7 +38,12 @@ struct SummaryFigure {
         s += "<desc id=\"\(id)-d\">\(HTMLText.esc(summary))</desc>\n\(drawing)</svg>\n"
         if let note { s += "<p class=\"note\">\(HTMLText.esc(note))</p>\n" }
         s += "</div>\n"
-        s += table.html(label: "Data for: " + title)
+        if let line = printNote {
+            s += "<p class=\"note print-only\">\(HTMLText.esc(line))</p>\n"
+            s += "<div class=\"screen-only\">" + table.html(label: "Data for: " + title) + "</div>\n"
+        } else {
+            s += table.html(label: "Data for: " + title)
+        }
         s += "</figure>\n"
         return s
     }
@@ -45,9 +53,17 @@ struct SummaryFigure {
 struct DataTable {
     var headers: [String]
     var rows: [[String]]
+    /// Optional column groups above the headers: a title and how many columns it spans.
+    var groups: [(String, Int)] = []
+
+    init(headers: [String], rows: [[String]]) { self.headers = headers; self.rows = rows }
 
     func html(label: String) -> String {
-        var s = "<table class=\"data\" aria-label=\"\(HTMLText.esc(label))\"><thead><tr>"
+        var s = "<table class=\"data\" aria-label=\"\(HTMLText.esc(label))\"><thead>"
+        if !groups.isEmpty {
+            s += "<tr>" + groups.map { "<th scope=\"colgroup\" colspan=\"\($0.1)\">\(HTMLText.esc($0.0))</th>" }.joined() + "</tr>"
+        }
+        s += "<tr>"
         for h in headers { s += "<th scope=\"col\">\(HTMLText.esc(h))</th>" }
         s += "</tr></thead><tbody>\n"
         for r in rows {
@@ -120,6 +136,11 @@ struct SeriesStyle: Sendable {
 /// Tiny SVG writing helpers; coordinates printed with one decimal so output is deterministic.
 enum SVG {
     static func n(_ v: Double) -> String { NumberFormat.rounded(v, dp: 1) }
+
+    /// A figure as the page shows it (thousands separated) as a number; nil for a symbol.
+    static func num(_ s: String) -> Double? {
+        s.contains(",") ? Double(s.replacingOccurrences(of: ",", with: "")) : Double(s)
+    }
 
     static func text(_ s: String, x: Double, y: Double, anchor: String = "start", cls: String = "") -> String {
         "<text x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"\(anchor)\"\(cls.isEmpty ? "" : " class=\"\(cls)\"")>\(HTMLText.esc(s))</text>"

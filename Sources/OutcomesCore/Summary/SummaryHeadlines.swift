@@ -4,6 +4,9 @@ import Foundation
 struct SummaryContext {
     let tables: SummaryTables
     let period: Month
+    /// The attendance impact settings the tables were computed with (docs/METRICS.md 2).
+    var impactDaysBefore = 90
+    var impactMinSessions = 20
     static let rolling = "Rolling 12 months"
 
     /// `March 2026`.
@@ -49,28 +52,25 @@ extension SummaryContext {
     /// Episodes open at the month's end, against the end of the previous month.
     func episodesOpen() -> Headline {
         let t = tables["activity_trend"]
-        let now = t.text(t.row(window: period.text), "open_at_month_end")
-        let before = t.text(t.row(window: period.adding(-1).text), "open_at_month_end")
+        let now = t.shown(t.row(window: period.text), "open_at_month_end")
+        let before = t.shown(t.row(window: period.adding(-1).text), "open_at_month_end")
         let prev = Self.monthName(period.adding(-1))
         return Headline(title: "Episodes open", value: fig(now),
                         detail: "at the end of \(Self.monthName(period))",
                         comparison: change(now, before, dp: 0, unit: "", against: "the end of \(prev)"))
     }
 
-    /// Distance travelled across all domains, for each rater.
+    /// Distance travelled: the share of episode-domains whose score improved, as families rated
+    /// them (the families' own view comes first; the practitioners' figure is in the detail line).
     func distanceTravelled() -> Headline {
         let t = tables["distance_travelled"]
-        let rows = t.rows(window: Self.rolling, filters: ["domain": "Total"])
-        var lines: [String] = []
-        for r in rows {
-            let who = HTMLText.esc(HTMLText.words(t.filter(r, "rated_by")))
-            lines.append("\(who): mean change <b>\(fig(t.text(r, "mean_change")))</b>, "
-                         + "<b>\(fig(t.text(r, "pct_improved"), "%"))</b> improved")
-        }
-        return Headline(title: "Distance travelled (all domains)",
-                        value: lines.isEmpty ? fig("x") : lines.joined(separator: "<br>"),
-                        detail: "score change from first to latest assessment, 12 months",
-                        comparison: Self.noComparison, long: true)
+        let fam = t.row(window: Self.rolling, filters: ["domain": "Total", "rated_by": "family"])
+        let pra = t.row(window: Self.rolling, filters: ["domain": "Total", "rated_by": "practitioner"])
+        return Headline(title: "Distance travelled: scores improved",
+                        value: fig(t.shown(fam, "pct_improved"), "%"),
+                        detail: "of \(fig(t.shown(fam, "n"))) episode-domains rated by families, all domains, 12 months "
+                            + "(mean change \(fig(t.shown(fam, "mean_change")))); practitioners \(fig(t.shown(pra, "pct_improved"), "%"))",
+                        comparison: Self.noComparison)
     }
 
     /// Attendance of children we work with, against all pupils.
@@ -83,10 +83,10 @@ extension SummaryContext {
 
     private func attendanceLike(column: String, title: String) -> Headline {
         let a = tables["attendance"], tr = tables["attendance_trend"]
-        let cohort = a.text(a.row(window: Self.rolling), column)
-        let all = a.text(a.row(window: Self.rolling, breakdown: "all_pupils"), column)
-        let now = tr.text(tr.row(window: period.text), column)
-        let before = tr.text(tr.row(window: period.adding(-1).text), column)
+        let cohort = a.shown(a.row(window: Self.rolling), column)
+        let all = a.shown(a.row(window: Self.rolling, breakdown: "all_pupils"), column)
+        let now = tr.shown(tr.row(window: period.text), column)
+        let before = tr.shown(tr.row(window: period.adding(-1).text), column)
         let cmp = "In \(Self.monthName(period)) alone: \(fig(now, "%")); "
             + change(now, before, dp: 1, unit: " pp", against: Self.monthName(period.adding(-1)))
         return Headline(title: title, value: fig(cohort, "%"),
@@ -94,33 +94,35 @@ extension SummaryContext {
                         comparison: cmp)
     }
 
-    /// Feedback % positive: the range over questions, and how many rose or fell.
+    /// Feedback: the % positive of one question, "did the work make a difference?" on the closure
+    /// survey (the question the reports answer), with its change on the previous 12 months; when
+    /// that question has no figure, the question with the most answers that has one.
     func feedback() -> Headline {
         let t = tables["feedback"]
         let rows = t.rows(window: Self.rolling, filters: ["respondent": "Total"])
-        let shown = rows.compactMap { r in t.value(r, "pct_positive").map { (r, $0) } }
-        guard let lo = shown.min(by: { $0.1 < $1.1 }), let hi = shown.max(by: { $0.1 < $1.1 }) else {
+        let shown = rows.filter { t.value($0, "pct_positive") != nil }
+        let pick = shown.first { t.filter($0, "instrument") == "closure_survey" && t.filter($0, "question") == "made_difference" }
+            ?? shown.max { (t.value($0, "n_responses") ?? 0) < (t.value($1, "n_responses") ?? 0) }
+        guard let r = pick else {
             return Headline(title: "Feedback % positive", value: fig(rows.isEmpty ? "x" : "c"),
                             detail: "no question has a figure that can be shown", comparison: Self.noComparison)
         }
-        func name(_ r: OutputRow) -> String {
-            HTMLText.esc(HTMLText.words(t.filter(r, "instrument")) + ": " + HTMLText.words(t.filter(r, "question")).lowercased())
-        }
-        let ch = rows.compactMap { t.value($0, "change_pp") }
-        let up = ch.filter { $0 > 0 }.count, down = ch.filter { $0 < 0 }.count
-        let cmp = ch.isEmpty ? "No question has a previous 12 months to compare with."
-            : "Against the previous 12 months: \(up) of \(rows.count) questions up, \(down) down."
-        return Headline(title: "Feedback % positive",
-                        value: "\(fig(t.text(lo.0, "pct_positive"), "%")) to \(fig(t.text(hi.0, "pct_positive"), "%"))",
-                        detail: "lowest: \(name(lo.0)); highest: \(name(hi.0)); 12 months", comparison: cmp)
+        let name = HTMLText.esc(HTMLText.words(t.filter(r, "instrument")) + ": " + HTMLText.words(t.filter(r, "question")).lowercased())
+        let ch = t.shown(r, "change_pp")
+        let cmp = SVG.num(ch) != nil
+            ? "<b>\(HTMLText.esc((SVG.num(ch)! > 0 ? "+" : "") + ch)) pp</b> on the previous 12 months (\(fig(t.shown(r, "prev_pct_positive"), "%")))"
+            : "change on the previous 12 months: \(fig(ch))"
+        return Headline(title: "Feedback: answers positive", value: fig(t.shown(r, "pct_positive"), "%"),
+                        detail: "\(name), \(fig(t.shown(r, "n_responses"))) answers, 12 months; all \(rows.count) questions in section 4",
+                        comparison: cmp)
     }
 
     /// First contact within 5 working days of allocation.
     func firstContact() -> Headline {
         let t = tables["timeliness"]
         let r = t.row(window: Self.rolling, filters: ["measure": "first_contact_5wd"])
-        return Headline(title: "First contact within 5 working days", value: fig(t.text(r, "pct_met"), "%"),
-                        detail: "\(fig(t.text(r, "n_met"))) of \(fig(t.text(r, "n_eligible"))) episodes, 12 months",
+        return Headline(title: "First contact within 5 working days", value: fig(t.shown(r, "pct_met"), "%"),
+                        detail: "\(fig(t.shown(r, "n_met"))) of \(fig(t.shown(r, "n_eligible"))) episodes, 12 months",
                         comparison: Self.noComparison)
     }
 

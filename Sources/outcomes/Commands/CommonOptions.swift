@@ -70,6 +70,8 @@ struct ReportOptions: ParsableArguments {
     var threads: Int?
     @Flag(name: .long, help: "Do not write summary.html.")
     var noSummary = false
+    @Flag(name: .long, help: "Do not write outcomes.xlsx.")
+    var noWorkbook = false
 
     func validate() throws {
         if let p = period, Month(text: p) == nil { throw ValidationError("--period must be YYYY-MM, e.g. 2026-10 (got '\(p)')") }
@@ -85,5 +87,6 @@ struct ReportOptions: ParsableArguments {
         if let s = suppressMax { o.config.suppressMax = s }
         if let t = threads { o.threads = t }
         o.summary = !noSummary
+        o.workbook = !noWorkbook
     }
 }

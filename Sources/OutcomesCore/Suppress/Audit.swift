@@ -1,0 +1,135 @@
+/// The audit of PRECISE.md 41: after rules 1-7, no hidden count may be pinned to one value by
+/// what the run publishes. For every hidden count it computes integer bounds from every
+/// relation an attacker can combine, propagated to a fixpoint; where a hidden count is pinned it
+/// hides the smallest non-zero shown count of the relation that pins it (ties: the first in row
+/// order), and audits again until no hidden count is pinned.
+struct Audit {
+    let work: SuppressionWork
+
+    /// A count of one row: table, row, count name.
+    struct Ref: Hashable, Comparable {
+        var t: Int, r: Int, name: String, column: Int
+        static func < (a: Ref, b: Ref) -> Bool { (a.t, a.r, a.column) < (b.t, b.r, b.column) }
+    }
+
+    /// Runs audit rounds until nothing is pinned; returns how many pinned counts no shown count
+    /// could protect (a threshold of 1 pins every small count at 1, for one).
+    func run() -> Int {
+        var unresolvedLast = 0
+        for _ in 0..<10_000 {
+            var model = AuditModel(work: work)
+            model.build()
+            model.intervals.propagate()
+            var touched = Set<Int>()
+            var hid = false
+            var unresolved = 0
+            for n in model.hiddenNodes where model.intervals.lo[n] >= model.intervals.hi[n] {
+                let rel = model.intervals.pinning(n)
+                if let rel, touched.contains(rel) { continue }
+                var choice: (node: Int, relation: Int)?
+                for ri in ([rel].compactMap { $0 } + model.relationsOf(n)) {
+                    if let c = model.smallestShown(in: ri) { choice = (c, ri); break }
+                }
+                guard let c = choice else { unresolved += 1; continue }
+                touched.insert(c.relation)
+                if model.hide(c.node) { hid = true }
+            }
+            unresolvedLast = unresolved
+            if !hid { break }
+        }
+        return unresolvedLast
+    }
+}
+
+/// One round's relations over the run's current tables.
+struct AuditModel {
+    let work: SuppressionWork
+    var intervals = Intervals()
+    var nodeOf: [Audit.Ref: Int] = [:]
+    var refOf: [Audit.Ref] = []
+    /// Nodes of hidden counts, in row order.
+    var hiddenNodes: [Int] = []
+    private var relationsByNode: [Int: [Int]] = [:]
+
+    init(work: SuppressionWork) { self.work = work }
+
+    /// The node of a count, made on first use: a shown count is a constant, a hidden one a
+    /// variable from 1 (a true zero shows 0) to T where rules 1, 2 or 6 hid it, else unbounded.
+    mutating func node(_ t: Int, _ r: Int, _ name: String) -> Int? {
+        guard let s = work.slot(t, name), let v = value(t, r, name, s) else { return nil }
+        let column: Int
+        switch s { case .cell(let i): column = i; case .unshown(let j): column = 1000 + j }
+        let ref = Audit.Ref(t: t, r: r, name: name, column: column)
+        if let n = nodeOf[ref] { return n }
+        let n: Int
+        if hidden(t, r, name, s) {
+            let small = work.isSmall(v) && smallByRule(t, r, name, s)
+            // A count hidden on its own was picked non-zero (a true zero shows 0); in a row hidden
+            // whole, only the base is known to be at least 1.
+            let atLeastOne = !work.rowHidden[t][r] || name == work.decls[t]?.base
+            n = intervals.add(lo: atLeastOne ? 1 : 0, hi: small ? work.threshold : Intervals.infinity, fixed: false)
+            hiddenNodes.append(n)
+        } else {
+            n = intervals.add(lo: v, hi: v, fixed: true)
+        }
+        nodeOf[ref] = n
+        refOf.append(ref)
+        return n
+    }
+
+    private func value(_ t: Int, _ r: Int, _ name: String, _ s: Slot) -> Int? { work.value(t, r, s) }
+
+    /// A count the stage hid; an unshown count is hidden when it is (its rates show `c`).
+    private func hidden(_ t: Int, _ r: Int, _ name: String, _ s: Slot) -> Bool { work.isHidden(t, r, s) }
+
+    /// Whether the attacker knows the count is at most T: hidden by rule 1 as the row's base,
+    /// by rule 2 as a small count, by rule 6 as the few children, or rule 7 for a previous
+    /// window's small base (PRECISE.md 41, last item).
+    private func smallByRule(_ t: Int, _ r: Int, _ name: String, _ s: Slot) -> Bool {
+        guard let d = work.decls[t] else { return false }
+        switch s {
+        case .unshown: return d.count(name)?.rule2 ?? false
+        case .cell(let i):
+            switch work.reason[t][r][i] {
+            case .rule1?: return name == d.base
+            case .rule2?: return d.count(name)?.rule2 ?? false
+            case .rule6?: return name == d.fewChildren || name == d.base
+            case .rule7?: return name == "prev_n_responses"
+            default: return false
+            }
+        }
+    }
+
+    mutating func relate(_ r: Intervals.Relation) {
+        // A relation of constants alone tells nothing.
+        guard r.nodes.contains(where: { !intervals.fixed[$0] }) else { return }
+        intervals.relations.append(r)
+        for n in Set(r.nodes) { relationsByNode[n, default: []].append(intervals.relations.count - 1) }
+    }
+
+    func relationsOf(_ n: Int) -> [Int] { relationsByNode[n] ?? [] }
+
+    /// The smallest non-zero shown count of a relation (ties: the first in row order).
+    func smallestShown(in ri: Int) -> Int? {
+        var best: Int?
+        for n in intervals.relations[ri].nodes where intervals.fixed[n] && intervals.lo[n] > 0 {
+            guard let b = best else { best = n; continue }
+            if intervals.lo[n] < intervals.lo[b] || (intervals.lo[n] == intervals.lo[b] && refOf[n] < refOf[b]) { best = n }
+        }
+        return best
+    }
+
+    /// Hides the count behind a node, as rule 4 would (its base hides the row).
+    func hide(_ n: Int) -> Bool {
+        let ref = refOf[n]
+        if ref.name == "prev_n_responses" {
+            // The previous window's base: its figures go with it.
+            var any = false
+            for name in ["prev_n_responses", "prev_pct_positive", "change_pp"] {
+                if let i = work.cellIndex[ref.t][name], work.hideCell(ref.t, ref.r, i, .audit) { any = true }
+            }
+            return any
+        }
+        return work.hideCount(ref.t, ref.r, ref.name, .audit)
+    }
+}

@@ -1,0 +1,173 @@
+/// The relations the audit combines (PRECISE.md 41), one family per function.
+extension AuditModel {
+    mutating func build() {
+        for t in work.tables.indices where work.decls[t] != nil {
+            setRelations(t)
+            rowRelations(t)
+            windowRelations(t)
+        }
+        bandIdentities()
+        timelinessIdentities()
+        closureIdentities()
+        attendanceTrendIdentities()
+    }
+
+    /// The counts the audit follows in a table: every declared count but the activity table's
+    /// year-before copies (they repeat another row's cell), and feedback's previous-window base.
+    func auditCounts(_ t: Int) -> [TableDeclaration.Count] {
+        guard let d = work.decls[t] else { return [] }
+        var cs = d.counts.filter { c in !d.lagged.contains { $0.unshown == c.name } }
+        if d.previousWindow { cs.append(.init("prev_n_responses", rule2: false, rule4: false)) }
+        return cs.filter { work.slot(t, $0.name) != nil }
+    }
+
+    /// Every set of rule 4, as an equation where counts add exactly and as bounds where one child
+    /// can sit in two rows (exact over a child's own attributes, or where the parent's `n_children`
+    /// equals its `n`).
+    mutating func setRelations(_ t: Int) {
+        let counts = auditCounts(t)
+        for s in work.sets(t) {
+            for c in counts {
+                guard let p = node(t, s.parent, c.name) else { continue }
+                let ms = s.members.compactMap { node(t, $0, c.name) }
+                var exact = c.additivity == .exact || s.column == .gender || s.column == .ethnicityMajor
+                if !exact, let other = c.exactWhenEqualTo, let cs = work.slot(t, c.name), let os = work.slot(t, other),
+                   !work.isHidden(t, s.parent, cs), !work.isHidden(t, s.parent, os),
+                   work.value(t, s.parent, cs) == work.value(t, s.parent, os) { exact = true }
+                if c.name == "prev_n_responses" {
+                    // A row is written only when its own window has an answer, so some members of a
+                    // previous-window set may be missing: the parent is at least the members' sum.
+                    relate(.atLeastSum(whole: p, parts: ms))
+                } else {
+                    relate(exact ? .sum(parent: p, members: ms) : .bounded(parent: p, members: ms))
+                }
+            }
+        }
+    }
+
+    /// Inside a row: the row sums of rule 3, the complements of rule 5 and measures within another.
+    mutating func rowRelations(_ t: Int) {
+        guard let d = work.decls[t] else { return }
+        for r in work.tables[t].rows.indices {
+            if let b = d.base, let bn = node(t, r, b) {
+                for set in d.rowSums {
+                    let ms = set.compactMap { node(t, r, $0) }
+                    if ms.count == set.count { relate(.sum(parent: bn, members: ms)) }
+                }
+            }
+            for (part, whole) in d.complements + d.within {
+                if let p = node(t, r, part), let w = node(t, r, whole) { relate(.atLeastSum(whole: w, parts: [p])) }
+            }
+        }
+    }
+
+    /// A row's counts in a window are at most the same row's counts in a window that holds it
+    /// (a month within its academic year to date, within its rolling 12 months); in feedback the
+    /// rolling window holds the month and the month before it.
+    mutating func windowRelations(_ t: Int) {
+        let rows = work.tables[t].rows
+        guard rows.contains(where: { $0.window == "Rolling 12 months" }) else { return }
+        let chain = ["Reporting month", "Academic year to date", "Rolling 12 months"]
+        let counts = auditCounts(t).filter { $0.name != "prev_n_responses" && $0.growsWithWindow }
+        for (r, row) in rows.enumerated() where row.window == "Reporting month" {
+            let others = chain.dropFirst().map { work.rowIndex[t][SuppressionWork.key($0, row.breakdown, row.cohort, row.filters)] }
+            let ordered = [r] + others.compactMap { $0 }
+            for c in counts {
+                for (a, b) in zip(ordered, ordered.dropFirst()) {
+                    if let na = node(t, a, c.name), let nb = node(t, b, c.name) { relate(.atLeastSum(whole: nb, parts: [na])) }
+                }
+            }
+            if work.decls[t]?.previousWindow == true, let rolling = others.last ?? nil,
+               let w = node(t, rolling, "n_responses"), let now = node(t, r, "n_responses"),
+               let before = node(t, r, "prev_n_responses") {
+                relate(.atLeastSum(whole: w, parts: [now, before]))
+            }
+        }
+    }
+
+    private func table(_ name: String) -> Int? { work.tables.firstIndex { $0.name == name } }
+
+    private func row(_ t: Int, _ window: String, _ breakdown: String, _ cohort: [String], _ filters: [String] = []) -> Int? {
+        work.rowIndex[t][SuppressionWork.key(window, breakdown, cohort, filters)]
+    }
+
+    /// The 25 band pairs of a domain and rater add up to distance travelled's `n` there.
+    mutating func bandIdentities() {
+        guard let tb = table("distance_travelled_bands"), let td = table("distance_travelled") else { return }
+        var groups: [[String]: [Int]] = [:]
+        var order: [[String]] = []
+        for (r, row) in work.tables[tb].rows.enumerated() {
+            let k = [row.window] + Array(row.filters.prefix(2))
+            if groups[k] == nil { order.append(k) }
+            groups[k, default: []].append(r)
+        }
+        for k in order {
+            guard let p = row(td, k[0], Breakdown.total.name, CohortAttributes.totals, Array(k.dropFirst())),
+                  let pn = node(td, p, "n") else { continue }
+            relate(.sum(parent: pn, members: groups[k]!.compactMap { node(tb, $0, "n") }))
+        }
+    }
+
+    /// The newest month of the activity table: the reporting month.
+    private func reportingMonth(_ ta: Int) -> Month? {
+        work.tables[ta].rows.compactMap { Month(text: $0.window) }.max()
+    }
+
+    /// `open_over_*` eligibility is the episodes open at the window end: the same for both
+    /// measures and both windows, and activity's `open_at_month_end` for the month; a year open is
+    /// within nine months open.
+    mutating func timelinessIdentities() {
+        guard let tt = table("timeliness") else { return }
+        let rows = work.tables[tt].rows
+        for (r, x) in rows.enumerated() where x.filters == ["open_over_12_months"] {
+            guard let nine = row(tt, x.window, x.breakdown, x.cohort, ["open_over_9_months"]) else { continue }
+            if let a = node(tt, nine, "n_eligible"), let b = node(tt, r, "n_eligible") { relate(.sum(parent: a, members: [b])) }
+            if let a = node(tt, nine, "n_met"), let b = node(tt, r, "n_met") { relate(.atLeastSum(whole: a, parts: [b])) }
+        }
+        for (r, x) in rows.enumerated() where x.window == "Reporting month" && x.filters.first?.hasPrefix("open_over_") == true {
+            guard let rolling = row(tt, "Rolling 12 months", x.breakdown, x.cohort, x.filters) else { continue }
+            for c in ["n_eligible", "n_met"] {
+                if let a = node(tt, r, c), let b = node(tt, rolling, c) { relate(.sum(parent: a, members: [b])) }
+            }
+        }
+        guard let ta = table("activity_trend"), let m = reportingMonth(ta) else { return }
+        for (r, x) in work.tables[ta].rows.enumerated() where x.window == m.text {
+            guard let e = row(tt, "Reporting month", x.breakdown, x.cohort, ["open_over_9_months"]),
+                  let a = node(ta, r, "open_at_month_end"), let b = node(tt, e, "n_eligible") else { continue }
+            relate(.sum(parent: a, members: [b]))
+        }
+    }
+
+    /// The response-rate table's closed episodes are activity's closures: the month's, and the
+    /// sum of the 12 months for the rolling window.
+    mutating func closureIdentities() {
+        guard let tr = table("feedback_response_rate"), let ta = table("activity_trend"), let m = reportingMonth(ta) else { return }
+        for (r, x) in work.tables[tr].rows.enumerated() {
+            guard let closed = node(tr, r, "n_closed") else { continue }
+            let months = x.window == "Reporting month" ? [m] : (0..<12).map { m.adding($0 - 11) }
+            guard x.window == "Reporting month" || x.window == "Rolling 12 months" else { continue }
+            let ms = months.compactMap { mo in row(ta, mo.text, x.breakdown, x.cohort).flatMap { node(ta, $0, "closures") } }
+            guard ms.count == months.count else { continue }
+            relate(.sum(parent: closed, members: ms))
+        }
+    }
+
+    /// The trend's month `M` is `attendance.csv`'s reporting month; the rolling window's pupils
+    /// are at least each month's and at most their sum.
+    mutating func attendanceTrendIdentities() {
+        guard let tt = table("attendance_trend"), let ta = table("attendance") else { return }
+        let months = Set(work.tables[tt].rows.map(\.window)).compactMap { Month(text: $0) }.sorted { $0 < $1 }
+        guard let m = months.last else { return }
+        for (r, x) in work.tables[ta].rows.enumerated() {
+            if x.window == "Reporting month", let tr = row(tt, m.text, x.breakdown, x.cohort) {
+                for c in ["n_pupils", "n_persistently_absent", "n_severely_absent"] {
+                    if let a = node(ta, r, c), let b = node(tt, tr, c) { relate(.sum(parent: a, members: [b])) }
+                }
+            }
+            if x.window == "Rolling 12 months", let a = node(ta, r, "n_pupils") {
+                let ms = months.compactMap { mo in row(tt, mo.text, x.breakdown, x.cohort).flatMap { node(tt, $0, "n_pupils") } }
+                if !ms.isEmpty { relate(.bounded(parent: a, members: ms)) }
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+/// Integer interval bounds over linear relations between counts, propagated to a fixpoint
+/// (PRECISE.md 41: "integer bounds propagated until they stop changing is enough").
+///
+/// This is the audit of statistical agencies' cell-suppression tools (τ-ARGUS computes the
+/// exact feasibility interval of every suppressed cell by linear programming); here every
+/// relation is propagated on its own, which gives intervals that contain the exact ones, and the
+/// relations used are those an attacker combines with subtraction and bounds.
+struct Intervals {
+    static let infinity = 1 << 40
+
+    enum Relation {
+        /// `parent = Σ members`.
+        case sum(parent: Int, members: [Int])
+        /// `max(members) ≤ parent ≤ Σ members` (children: one child may sit in several rows).
+        case bounded(parent: Int, members: [Int])
+        /// `Σ parts ≤ whole`.
+        case atLeastSum(whole: Int, parts: [Int])
+
+        var nodes: [Int] {
+            switch self {
+            case .sum(let p, let m), .bounded(let p, let m): return [p] + m
+            case .atLeastSum(let w, let p): return [w] + p
+            }
+        }
+    }
+
+    var lo: [Int] = []
+    var hi: [Int] = []
+    var fixed: [Bool] = []
+    var relations: [Relation] = []
+    /// The relation that last tightened a node's lower and upper bound, and when.
+    var lastLo: [(relation: Int, step: Int)?] = []
+    var lastHi: [(relation: Int, step: Int)?] = []
+    private var step = 0
+
+    mutating func add(lo: Int, hi: Int, fixed: Bool) -> Int {
+        self.lo.append(lo); self.hi.append(hi); self.fixed.append(fixed)
+        lastLo.append(nil); lastHi.append(nil)
+        return self.lo.count - 1
+    }
+
+    /// The relation that pins a node: the later of the two that last moved its bounds.
+    func pinning(_ n: Int) -> Int? {
+        switch (lastLo[n], lastHi[n]) {
+        case let (a?, b?): return a.step >= b.step ? a.relation : b.relation
+        case let (a?, nil): return a.relation
+        case let (nil, b?): return b.relation
+        default: return nil
+        }
+    }
+
+    private static func add(_ a: Int, _ b: Int) -> Int { a >= infinity || b >= infinity ? infinity : min(infinity, a + b) }
+
+    /// Σ hi over `ms` without `m`, in O(1) from the finite sum and the count of unbounded members.
+    private func othersHi(_ m: Int, finite: Int, unbounded: Int) -> Int {
+        if hi[m] >= Self.infinity { return unbounded > 1 ? Self.infinity : finite }
+        return unbounded > 0 ? Self.infinity : finite - hi[m]
+    }
+
+    private func hiTotals(_ ms: [Int]) -> (finite: Int, unbounded: Int) {
+        var f = 0, u = 0
+        for m in ms { if hi[m] >= Self.infinity { u += 1 } else { f += hi[m] } }
+        return (f, u)
+    }
+
+    /// Propagates every relation until no bound moves (or `maxSteps` tightenings, a guard against
+    /// slow creeping on inconsistent data, which then reads as pinned).
+    mutating func propagate(maxSteps: Int = 5_000_000) {
+        var byNode = [[Int]](repeating: [], count: lo.count)
+        for (i, r) in relations.enumerated() { for n in Set(r.nodes) { byNode[n].append(i) } }
+        var queued = [Bool](repeating: true, count: relations.count)
+        var queue = Array(relations.indices)
+        var head = 0
+        while head < queue.count, step < maxSteps {
+            let ri = queue[head]; head += 1
+            queued[ri] = false
+            for n in apply(ri) {
+                for other in byNode[n] where !queued[other] { queued[other] = true; queue.append(other) }
+            }
+            if head > 1 << 20 { queue.removeFirst(head); head = 0 }
+        }
+    }
+
+    private mutating func raise(_ n: Int, _ v: Int, _ ri: Int, _ changed: inout [Int]) {
+        guard !fixed[n], v > lo[n], lo[n] < hi[n] else { return }
+        // Bounds that cross read as pinned (and stop creeping): the relations meet at one value.
+        lo[n] = min(v, hi[n]); step += 1; lastLo[n] = (ri, step); changed.append(n)
+    }
+
+    private mutating func lower(_ n: Int, _ v: Int, _ ri: Int, _ changed: inout [Int]) {
+        guard !fixed[n], v < hi[n], hi[n] > lo[n] else { return }
+        hi[n] = max(v, lo[n]); step += 1; lastHi[n] = (ri, step); changed.append(n)
+    }
+
+    /// Tightens the nodes of one relation; returns the nodes that moved.
+    private mutating func apply(_ ri: Int) -> [Int] {
+        var changed: [Int] = []
+        switch relations[ri] {
+        case .sum(let p, let ms):
+            var sumLo = ms.reduce(0) { $0 + lo[$1] }
+            var t = hiTotals(ms)
+            raise(p, sumLo, ri, &changed)
+            lower(p, t.unbounded > 0 ? Self.infinity : t.finite, ri, &changed)
+            for m in ms {
+                let (oldLo, oldHi) = (lo[m], hi[m])
+                if hi[p] < Self.infinity { lower(m, hi[p] - (sumLo - lo[m]), ri, &changed) }
+                if hi[m] != oldHi { t = hiTotals(ms) }
+                let others = othersHi(m, finite: t.finite, unbounded: t.unbounded)
+                if others < Self.infinity { raise(m, lo[p] - others, ri, &changed) }
+                sumLo += lo[m] - oldLo
+            }
+        case .bounded(let p, let ms):
+            raise(p, ms.map { lo[$0] }.max() ?? 0, ri, &changed)
+            var t = hiTotals(ms)
+            lower(p, t.unbounded > 0 ? Self.infinity : t.finite, ri, &changed)
+            for m in ms {
+                let oldHi = hi[m]
+                lower(m, hi[p], ri, &changed)
+                if hi[m] != oldHi { t = hiTotals(ms) }
+                let others = othersHi(m, finite: t.finite, unbounded: t.unbounded)
+                if others < Self.infinity { raise(m, lo[p] - others, ri, &changed) }
+            }
+        case .atLeastSum(let w, let ps):
+            var sumLo = ps.reduce(0) { $0 + lo[$1] }
+            raise(w, sumLo, ri, &changed)
+            if hi[w] < Self.infinity {
+                for p in ps {
+                    let old = lo[p]
+                    lower(p, hi[w] - (sumLo - lo[p]), ri, &changed)
+                    sumLo += lo[p] - old
+                }
+            }
+        }
+        return changed
+    }
+}

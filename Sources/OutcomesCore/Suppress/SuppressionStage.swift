@@ -1,0 +1,63 @@
+/// The suppression stage: after the metrics, over all the run's tables together (METRICS.md
+/// "Rounding and small numbers"; PRECISE.md 15-19, 32-35, 41).
+///
+/// The metrics compute every cell unsuppressed (exact integer counts); this stage applies rules
+/// 1-3 per row, then rules 4-7 to a fixpoint, then the audit. It is sequential and visits rows in
+/// their fixed order, so its result never depends on the thread count.
+public enum SuppressionStage {
+    public struct Result: Sendable {
+        public var tables: [OutputTable]
+        /// Cells each rule hid (`rule_1` … `rule_7`, `audit`), and `audit_unresolved`: hidden counts
+        /// still pinned that no shown count of their relations could protect.
+        public var hiddenBy: [String: Int]
+    }
+
+    /// Suppresses `tables` (unsuppressed, as the metrics computed them at T = 0).
+    /// - Parameters:
+    ///   - previous: for rule 7, the feedback table of each previous window, by window name
+    ///     (`Reporting month` → the previous month's, `Rolling 12 months` → the 12 months before),
+    ///     unsuppressed; the stage applies rules 1-6 to it.
+    ///   - audit: run the audit of PRECISE.md 41 after the rules.
+    public static func apply(_ tables: [OutputTable], threshold: Int, breakdowns: [Breakdown],
+                             previous: [String: OutputTable] = [:], audit: Bool = true,
+                             declarations: [String: TableDeclaration] = TableDeclaration.standard) -> Result {
+        var counts = Dictionary(uniqueKeysWithValues: HidingRule.allCases.map { ($0.key, 0) })
+        guard threshold > 0 else { return Result(tables: tables, hiddenBy: counts.merging(["audit_unresolved": 0]) { $1 }) }
+        // Rule 7 compares with the previous window's table after rules 1-6 (PRECISE.md 35).
+        var published: [String: OutputTable] = [:]
+        for (w, t) in previous {
+            published[w] = rulesOneToSix([t], threshold: threshold, breakdowns: breakdowns, declarations: declarations)[0]
+        }
+        let work = SuppressionWork(tables: tables, threshold: threshold, breakdowns: breakdowns, declarations: declarations)
+        work.applyRowRules()
+        work.applyTableRules(previous: published)
+        var unresolved = 0
+        if audit { unresolved = Audit(work: work).run() }
+        for (rule, n) in work.hiddenBy { counts[rule.key] = n }
+        counts["audit_unresolved"] = unresolved
+        return Result(tables: work.tables, hiddenBy: counts)
+    }
+
+    /// Rules 1-6 alone (rule 7 needs a previous table; the audit runs on a whole run).
+    static func rulesOneToSix(_ tables: [OutputTable], threshold: Int, breakdowns: [Breakdown],
+                              declarations: [String: TableDeclaration]) -> [OutputTable] {
+        let work = SuppressionWork(tables: tables, threshold: threshold, breakdowns: breakdowns, declarations: declarations)
+        work.applyRowRules()
+        work.applyTableRules(previous: [:])
+        return work.tables
+    }
+}
+
+extension SuppressionStage {
+    /// The unsuppressed feedback tables of the previous windows (PRECISE.md 35): the month before
+    /// for `Reporting month`, and the rolling 12 months ending a year before for `Rolling 12 months`.
+    public static func previousFeedback(_ data: Dataset, _ ctx: ReportContext) -> [String: OutputTable] {
+        guard ctx.suppression.threshold > 0 else { return [:] }
+        let windows = ctx.windows
+        let periods = [ctx.period.adding(-1), ctx.period.adding(-12)]
+        let tables = Parallel.map(partitions: 2, threads: ctx.threads) { i in
+            FeedbackMetric.feedbackTable(data, ctx.with(period: periods[i]).unsuppressed)
+        }
+        return [windows[0].name: tables[0], windows[1].name: tables[1]]
+    }
+}
