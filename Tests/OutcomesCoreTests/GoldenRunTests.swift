@@ -12,8 +12,9 @@ import Testing
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("queries").path
 
     /// Runs `outcomes run` in-process into a temporary folder; returns the period folder.
-    static func run(_ t: TempDir, threads: Int, command: String = "run") -> (OutcomesCore.ExitStatus, String) {
+    static func run(_ t: TempDir, threads: Int, command: String = "run", suppressMax: Int? = nil) -> (OutcomesCore.ExitStatus, String) {
         var o = RunOptions()
+        if let suppressMax { o.config.suppressMax = suppressMax }
         o.extracts = fixtures.appendingPathComponent("extracts").path
         o.db = t.file("store.db")
         o.out = t.file("out")

@@ -166,6 +166,17 @@ import Testing
         #expect(d.status == 0 && !d.stderr.contains("unchanged"))
     }
 
+    @Test func resetRefusesAStoreARunIsUsing() throws {
+        let t = try workspace()
+        #expect(try CLI.run(["load", "--extracts", "in", "--db", "s.db"], cwd: t.path).status == 0)
+        // This test process holds the store's lock, as a run in progress would.
+        let lock = try RunLock.forStore(t.file("s.db"))
+        let r = try CLI.run(["reset", "--db", "s.db", "--yes"], cwd: t.path)
+        #expect(r.status == 2 && r.stderr.contains("\(getpid())"), "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: t.file("s.db")))
+        withExtendedLifetime(lock) {}
+    }
+
     @Test func resetAsksOnATerminal() throws {
         let t = try workspace()
         #expect(try CLI.run(["load", "--extracts", "in", "--db", "s.db"], cwd: t.path).status == 0)

@@ -24,6 +24,14 @@ extension OutcomesCommand {
                 console.error("no store at \(db): nothing to delete (pass --db to name another).")
                 try finish(.usage)
             }
+            // Never delete a store a run is using: take the same lock a run takes (exit 2 naming
+            // the process that holds it), and keep it until the files are gone.
+            let lock: RunLock
+            do { lock = try RunLock.forStore(db) } catch {
+                console.error(error.localizedDescription)
+                try finish(.usage)
+            }
+            defer { withExtendedLifetime(lock) {} }
             if !yes {
                 // Never guess a yes: without a terminal to ask on, refuse.
                 guard isatty(STDIN_FILENO) == 1 else {
