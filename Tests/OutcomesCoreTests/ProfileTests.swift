@@ -250,6 +250,21 @@ import Testing
         #expect(r.rejects[1].reason == Reasons.fieldCount(expected: 5, found: 4))
     }
 
+    /// The reject limit weighs a record by its physical lines (PRECISE.md 29) on the mapped path
+    /// too: a quoted value holding two line breaks makes line 3's record three lines long.
+    @Test func aMultiLineRecordCountsItsLinesOnTheMappedPath() throws {
+        let t = TempDir()
+        t.write("in/EH.csv", "episode_id,child_id,service,level,allocation_date\nE1,C1,YIT,EH3,2026-01-05\n"
+                + "E2,C2,YIT,\"EH3\n\nX\",2026-01-05\nE3,C3,YIT,EH3,2026-01-05,extra\n\"E4\nA\",C4,YIT,EH3,2026-01-05,x\n")
+        let p = try ProfileSupport.profile(Self.base + "constants: {locality: North}\n")
+        let (r, _) = try ProfileSupport.load(t, folder: t.file("in"), profiles: [p])
+        let f = try #require(r.files.first)
+        // Records: E1 (line 2), E2 (lines 3-5, bad level), E3 (line 6, extra field), E4 (lines 7-8, extra field).
+        #expect(r.rejects.map(\.line) == [3, 6, 7])
+        #expect(f.rowsRead == 4 && f.rowsRejected == 3)
+        #expect(f.linesRead == 7 && f.linesRejected == 6)
+    }
+
     // MARK: Rule 15
 
     @Test func sexIsReadAsGenderWithoutAProfileWhenThereIsNoGenderColumn() throws {

@@ -44,7 +44,7 @@ public struct MappedRecord {
 ///     try MappedRecords(source: source, kind: .episodes, profile: profile).forEach(
 ///         header: { h in batch = FileBatch(EpisodeValidator(file: source.file, header: h)) },
 ///         record: { m in batch!.add(m.record) },
-///         reject: { r in batch!.add(rejected: r, lines: 1) })
+///         reject: { r, lines in batch!.add(rejected: r, lines: lines) })
 public final class MappedRecords {
     public let source: TableSource
     public let kind: ExtractKind
@@ -67,12 +67,13 @@ public final class MappedRecords {
     }
 
     /// Reads the source: `header` once with the file's map, then `record` per data row, or
-    /// `reject` for a row whose field count differs from the header's. Rows above the profile's
+    /// `reject` for a row whose field count differs from the header's, with the physical lines it
+    /// spans (the reject limit weighs records by lines, PRECISE.md 29). Rows above the profile's
     /// `header_row` are skipped.
     /// - Throws: `ExtractError.noHeader`, `.missingColumn`/`.missingMappedColumn` (exit 3), and
     ///   whatever the reader or the closures throw.
     public func forEach(header: (HeaderMap) throws -> Void, record: (MappedRecord) throws -> Void,
-                        reject: (Reject) throws -> Void) throws {
+                        reject: (Reject, Int) throws -> Void) throws {
         let headerRow = profile?.headerRow ?? 1
         var plans: [Plan] = []
         var map: HeaderMap?
@@ -120,7 +121,7 @@ public final class MappedRecords {
                 var r = Reject(file: file, line: rec.line, column: "", value: "",
                                reason: Reasons.fieldCount(expected: headerCount, found: rec.fieldCount))
                 r.sheet = sheet
-                try reject(r)
+                try reject(r, rec.lineSpan)
                 return
             }
             out.removeAll(keepingCapacity: true)
@@ -151,7 +152,8 @@ public final class MappedRecords {
             if out.isEmpty { out.append(0) }
             try out.withUnsafeBufferPointer { ob in
                 try bounds.withUnsafeBufferPointer { bb in
-                    let mapped = CSVRecord(line: rec.line, fieldCount: plans.count, base: ob.baseAddress!, bounds: bb.baseAddress!)
+                    let mapped = CSVRecord(line: rec.line, fieldCount: plans.count, base: ob.baseAddress!, bounds: bb.baseAddress!,
+                                           lineSpan: rec.lineSpan)
                     try record(MappedRecord(record: mapped, header: h, location: location, sourceRecord: rec,
                                             rewritten: rewritten, sourceIndex: sourceIndex))
                 }
@@ -275,7 +277,7 @@ extension MappedRecords {
             defer { current.row = nil }
             try batch!.add(m.record)
             if batch!.rejected == before { accepted?(m) }
-        }, reject: { batch!.add(rejected: $0, lines: 1) })
+        }, reject: { batch!.add(rejected: $0, lines: $1) })
         return batch!
     }
 }

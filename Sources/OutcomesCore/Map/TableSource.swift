@@ -41,7 +41,7 @@ public struct SourceLocation: Sendable, Equatable, Hashable, CustomStringConvert
 ///         }
 ///     }
 ///     try MappedRecords(source: MyTable(), kind: .episodes, profile: someProfile)
-///         .forEach(header: { _ in }, record: { rec in … }, reject: { r in … })
+///         .forEach(header: { _ in }, record: { rec in … }, reject: { r, lines in … })
 public protocol TableSource: AnyObject {
     /// The original file name (no folder), as rejects name it.
     var file: String { get }
