@@ -71,6 +71,7 @@ public struct AttendanceBatch {
         self.spool = spool ?? RejectSpool(file: validator.file)
         self.sink = sink
         self.capacity = sink == nil ? Int.max : max(1, capacity)
+        if let p = validator.pseudonymiser { children.rename = { p.pseudonym($0) } }
     }
 
     /// Validates one data record and packs its session, or files its reject.

@@ -22,8 +22,11 @@ public struct AttendanceValidator {
     // Field index per contract column; -1 reads as empty (school_urn may be absent).
     let child: Int, school: Int, date: Int, session: Int, mark: Int
 
+    /// Replaces child ids of accepted sessions (`pseudonymise`), nil when not configured.
+    public let pseudonymiser: Pseudonymiser?
+
     public init(file: String, header: HeaderMap, rules: ExtractRules = ExtractRules()) {
-        self.file = file; self.header = header
+        self.file = file; self.header = header; pseudonymiser = rules.pseudonymiser
         let ix = header.fieldIndex
         child = ix[AttendanceColumn.childID.rawValue]; school = ix[AttendanceColumn.schoolURN.rawValue]
         date = ix[AttendanceColumn.date.rawValue]; session = ix[AttendanceColumn.session.rawValue]

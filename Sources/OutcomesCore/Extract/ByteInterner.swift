@@ -16,6 +16,9 @@ struct ByteInterner {
     private var last: Int32 = -1
 
     var count: Int { strings.count }
+    /// Applied once to each new identifier's String (the pseudonymiser for child ids); the bytes,
+    /// and so lookups and `less`, stay as read.
+    var rename: ((String) -> String)?
 
     /// The id of `b`, interning it when new.
     @inline(__always)
@@ -62,7 +65,8 @@ struct ByteInterner {
         arena.append(contentsOf: b)
         starts.append(arena.count)
         hashes.append(h)
-        strings.append(String(decoding: b, as: UTF8.self))
+        let s = String(decoding: b, as: UTF8.self)
+        strings.append(rename.map { $0(s) } ?? s)
         slots[slot] = id
         if strings.count * 2 > slots.count { grow() }
         return id

@@ -51,7 +51,8 @@ public struct FileBatch<V: RowValidator> {
         case .success(let row):
             if let r = fileRule(row, line: rec.line) { reject(r, rec); return }
             firstLine[validator.key(of: row)] = rec.line
-            rows.append(row)
+            // After the file rules, so their rejects name the value as written.
+            rows.append(validator.pseudonymiser.map { row.pseudonymised(by: $0) } ?? row)
         }
     }
 
@@ -77,7 +78,9 @@ public struct FileBatch<V: RowValidator> {
             return Reject(file: validator.file, line: line, column: cell.column, value: cell.value,
                           reason: Reasons.duplicate(validator.describe(key), firstLine: first))
         }
-        if let known = isKnownEpisode, let id = validator.episodeReference(of: row), !known(id) {
+        // The known episodes are stored (and so pseudonymised) ids.
+        if let known = isKnownEpisode, let id = validator.episodeReference(of: row),
+           !known(validator.pseudonymiser?.pseudonym(id) ?? id) {
             return Reject(file: validator.file, line: line, column: "episode_id", value: id,
                           reason: Reasons.unknownEpisode)
         }

@@ -4,10 +4,14 @@ public struct ExtractRules: Sendable, Equatable {
     public var extraDomains: Set<String>
     /// How the national returns are read (`returns_child_id`, `returns_service`).
     public var returns: ReturnsSettings
+    /// Set by `pseudonymise: {key_file: …}`: identifiers are stored as keyed hashes (docs/DISCLOSURE.md).
+    public var pseudonymiser: Pseudonymiser?
 
-    public init(extraDomains: Set<String> = [], returns: ReturnsSettings = ReturnsSettings()) {
+    public init(extraDomains: Set<String> = [], returns: ReturnsSettings = ReturnsSettings(),
+                pseudonymiser: Pseudonymiser? = nil) {
         self.extraDomains = extraDomains
         self.returns = returns
+        self.pseudonymiser = pseudonymiser
     }
 }
 

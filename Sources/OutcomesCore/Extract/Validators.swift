@@ -1,7 +1,7 @@
 /// A per-kind row check: one CSV record in, one normalised row or one reject out, plus what the
 /// file-level rules need (the row's key and the episode it refers to).
 public protocol RowValidator {
-    associatedtype Row
+    associatedtype Row: Pseudonymisable
     associatedtype Key: Hashable
     var file: String { get }
     var header: HeaderMap { get }
@@ -15,6 +15,8 @@ public protocol RowValidator {
     func keyCell(of row: Row) -> (column: String, value: String)
     /// The episode the row must refer to, if any (outcomes always, feedback when given).
     func episodeReference(of row: Row) -> String?
+    /// Replaces the identifiers of accepted rows (`pseudonymise`), nil when not configured.
+    var pseudonymiser: Pseudonymiser? { get }
 }
 
 extension RowValidator {
@@ -35,8 +37,10 @@ public struct EpisodeValidator: RowValidator {
     public let file: String
     public let header: HeaderMap
 
+    public let pseudonymiser: Pseudonymiser?
+
     public init(file: String, header: HeaderMap, rules: ExtractRules = ExtractRules()) {
-        self.file = file; self.header = header
+        self.file = file; self.header = header; pseudonymiser = rules.pseudonymiser
     }
 
     public func validate(_ rec: CSVRecord) -> Result<Episode, Reject> {
@@ -121,8 +125,10 @@ public struct OutcomeValidator: RowValidator {
     /// Configured extra domains, lower-cased once.
     let extraDomains: Set<String>
 
+    public let pseudonymiser: Pseudonymiser?
+
     public init(file: String, header: HeaderMap, rules: ExtractRules = ExtractRules()) {
-        self.file = file; self.header = header
+        self.file = file; self.header = header; pseudonymiser = rules.pseudonymiser
         extraDomains = Set(rules.extraDomains.map { $0.lowercased() })
     }
 
@@ -185,8 +191,10 @@ public struct FeedbackValidator: RowValidator {
     public let file: String
     public let header: HeaderMap
 
+    public let pseudonymiser: Pseudonymiser?
+
     public init(file: String, header: HeaderMap, rules: ExtractRules = ExtractRules()) {
-        self.file = file; self.header = header
+        self.file = file; self.header = header; pseudonymiser = rules.pseudonymiser
     }
 
     typealias C = FeedbackColumn

@@ -24,6 +24,9 @@ public struct OutcomesConfig: Sendable, Equatable {
     public var statisticalNeighbours: [String] = []
     /// `returns_child_id` and `returns_service`: how the national returns are read (docs/RETURNS.md).
     public var returns = ReturnsSettings()
+    /// `pseudonymise: {key_file: PATH}`: the key of the keyed hash identifiers are stored as
+    /// (docs/DISCLOSURE.md); the file is checked when a command reads extracts.
+    public var pseudonymiseKeyFile: String?
 
     /// The name looked for in the working folder when `--config` is not given.
     public static let defaultFileName = "outcomes.yml"
@@ -108,6 +111,14 @@ public struct OutcomesConfig: Sendable, Equatable {
                     throw ConfigError.badValue(key, "a service code such as CSC")
                 }
                 c.returns.service = ReturnCodes.trimmed(v)
+            case "pseudonymise":
+                guard let m = value as? [String: Any] else { throw ConfigError.badValue(key, "a mapping such as {key_file: /etc/outcomes/pseudonym.key}") }
+                for (k, v) in m {
+                    guard k == "key_file" else { throw ConfigError.unknownKey("pseudonymise.\(k)") }
+                    guard let p = v as? String, !p.isEmpty else { throw ConfigError.badValue("pseudonymise.key_file", "the path of a key file") }
+                    c.pseudonymiseKeyFile = p
+                }
+                guard c.pseudonymiseKeyFile != nil else { throw ConfigError.badValue(key, "a mapping with key_file: PATH") }
             default: throw ConfigError.unknownKey(key)
             }
         }

@@ -88,7 +88,7 @@ public final class Pipeline {
     public func validate(rejectsPath: String) -> ExitStatus {
         guarded {
             let store = FileManager.default.fileExists(atPath: options.db) ? try Store(path: options.db, readOnly: true) : nil
-            var loader = Loader(store: store, rules: ExtractRules(extraDomains: options.config.extraDomains, returns: options.config.returns),
+            var loader = Loader(store: store, rules: try options.extractRules(),
                                 maxRejectPct: options.maxRejectPct, write: false)
             loader.profiles = options.profiles
             loader.progress = { [console] e in if case .fileFinished(let r) = e { console.step(Self.describe(r)) } }
@@ -112,7 +112,7 @@ public final class Pipeline {
     // MARK: - Steps
 
     private func load(into store: Store) throws -> LoadReport {
-        var loader = Loader(store: store, rules: ExtractRules(extraDomains: options.config.extraDomains, returns: options.config.returns),
+        var loader = Loader(store: store, rules: try options.extractRules(),
                             maxRejectPct: options.maxRejectPct)
         loader.profiles = options.profiles
         loader.verifyUnchanged = options.verifyUnchanged
