@@ -61,7 +61,7 @@ if args[1] == "gen" {
 }
 SWIFT
 swiftc -Ounchecked -wmo -module-name BenchReader -I "$work/czlib" -lz \
-    "$root"/Sources/OutcomesCore/Extract/{CSVRecord,ExtractError,CSVReader,GzipInflater,GzipFileWriter}.swift \
+    "$root"/Sources/OutcomesCore/Extract/{CSVRecord,ExtractError,CSVReader,TextDecoding,GzipInflater,GzipFileWriter}.swift \
     "$work/main.swift" -o "$work/bench"
 if [ ! -f "$work/attendance.csv.gz" ]; then
     "$work/bench" gen "$work/attendance.csv" "$rows"

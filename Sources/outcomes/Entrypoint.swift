@@ -14,7 +14,7 @@ struct OutcomesCommand: ParsableCommand {
         Example: outcomes run --extracts data --period 2026-10
         """,
         version: OutcomesVersion.string,
-        subcommands: [Run.self, Load.self, Report.self, Validate.self, Query.self, Sample.self, Reset.self],
+        subcommands: [Run.self, Load.self, Report.self, Validate.self, Query.self, Sample.self, Reset.self, Profiles.self],
         defaultSubcommand: Run.self)
 
     static func main() {

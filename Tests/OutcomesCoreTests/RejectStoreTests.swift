@@ -32,6 +32,19 @@ import Testing
         #expect(try spool.all() == rs)
     }
 
+    @Test func spoolOnDiskKeepsAWorkbookRowsSheet() throws {
+        let spool = RejectSpool(file: "annex.xlsx", memoryLimit: 1)
+        var a = Reject(file: "annex.xlsx", line: 17, column: "allocation_date", value: "31/02/2023", reason: "bad date")
+        a.sheet = "List 6"
+        let b = Reject(file: "annex.xlsx", line: 3, column: "", value: "", reason: "bad date")
+        var c = a; c.sheet = "List 8"; c.line = 4
+        for r in [a, b, c] { spool.append(r) }
+        #expect(spool.spilledToDisk)
+        let back = try spool.all()
+        #expect(back == [a, b, c])
+        #expect(back.map(\.location) == ["List 6!17", "3", "List 8!4"])
+    }
+
     static let episodes = """
         episode_id,child_id,service,level,allocation_date
         E1,C1,YIT,EH3,2026-01-05

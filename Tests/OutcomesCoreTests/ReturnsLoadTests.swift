@@ -44,10 +44,14 @@ import Testing
         }
     }
 
-    @Test func theStoreKeepsAWorkbookRejectsSheetAndRow() throws {
+    /// Memory limit 0: every reject goes through the spool's temporary file, which keeps the sheet.
+    @Test(arguments: [RejectSpool.defaultMemoryLimit, 0])
+    func theStoreKeepsAWorkbookRejectsSheetAndRow(rejectMemoryLimit: Int) throws {
         let t = TempDir()
         let store = try Store(path: t.file("s.db"))
-        _ = try Loader(store: store, maxRejectPct: 100).load(folder: try sampleFolder(t))
+        var loader = Loader(store: store, maxRejectPct: 100)
+        loader.rejectMemoryLimit = rejectMemoryLimit
+        _ = try loader.load(folder: try sampleFolder(t))
         let lines = try store.read { try String.fetchAll($0, sql: "SELECT CAST(line AS TEXT) FROM rejects WHERE file_name = 'annex-a.xlsx'") }
         #expect(lines == ["List 6!6"])
     }

@@ -342,7 +342,7 @@ enum ReturnsTestSupport {
     }
 }
 
-@Suite struct AnnexAWorkbookTests {
+@Suite struct AnnexASheetsTests {
     @Test func cellsReadAsText() throws {
         let t = TempDir()
         var b = XLSXBuilder()
@@ -363,9 +363,9 @@ enum ReturnsTestSupport {
         ]
         let p = t.file("annex.xlsx")
         try b.write(to: p)
-        #expect(try AnnexAWorkbook.sheetNames(path: p) == ["List 1", "List 6", "List 7", "List 8"])
+        #expect(try AnnexASheets.sheetNames(path: p) == ["List 1", "List 6", "List 7", "List 8"])
         #expect(ReturnRecognition.recognise(path: p) == .annexA)
-        let sheets = try AnnexAWorkbook.read(path: p, file: "annex.xlsx", sheets: ["List 6", "List 2"])
+        let sheets = try AnnexASheets.read(path: p, file: "annex.xlsx", sheets: ["List 6", "List 2"])
         #expect(sheets.map(\.name) == ["List 6"])
         let rows = sheets[0].rows
         #expect(rows.map(\.number) == [1, 2, 17])
@@ -383,6 +383,6 @@ enum ReturnsTestSupport {
         let t = TempDir()
         let p = t.write("annex.xlsx", "plain text")
         #expect(ReturnRecognition.recognise(path: p) == nil)
-        #expect(throws: ExtractError.self) { try AnnexAWorkbook.read(path: p, file: "annex.xlsx", sheets: ["List 6"]) }
+        #expect(throws: ExtractError.self) { try AnnexASheets.read(path: p, file: "annex.xlsx", sheets: ["List 6"]) }
     }
 }

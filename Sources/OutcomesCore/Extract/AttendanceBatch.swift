@@ -87,6 +87,15 @@ public struct AttendanceBatch {
         }
     }
 
+    /// Files a row the mapping step rejected before validation (a wrong field count) that spans
+    /// `lines` physical lines.
+    public mutating func add(rejected r: Reject, lines: Int = 1) {
+        rowsRead += 1
+        linesRead += lines
+        linesRejected += lines
+        spool.append(Reasons.spanning(r, lines: lines))
+    }
+
     /// Packs an accepted session; false when it is a duplicate (then rejected).
     @inline(__always)
     private mutating func pack(_ s: AttendanceSession, line: Int) throws -> Bool {

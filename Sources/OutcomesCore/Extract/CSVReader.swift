@@ -6,6 +6,8 @@ import Foundation
 /// Format (EXTRACTS.md "Common format rules", PRECISE.md 3-4): RFC 4180 with a comma separator,
 /// `"` quoting and `""` inside quotes; quoted fields may hold commas and line breaks. Records end
 /// at LF, CRLF or a lone CR outside quotes. A UTF-8 byte-order mark at the start is skipped.
+/// Bytes reach the parser through `TextDecodingStage`: strict UTF-8, or transcoded from UTF-16
+/// or Windows-1252; bytes that are not text stop the file (PROFILES.md 8-10).
 /// Zero-length lines are skipped. Every field is trimmed of surrounding spaces and tabs after
 /// unquoting. The reader never rejects content: a stray quote inside an unquoted field is kept,
 /// text after a closing quote is appended to the field. A quoted field still open at the end of
@@ -32,6 +34,8 @@ public final class CSVReader {
     private var current: GzipInflater.Chunk?
     private var currentOffset = 0
     private var started = false
+    /// Validates UTF-8 or transcodes to it between the file and the parser (TextDecoding.swift).
+    private var text: TextDecodingStage!
 
     /// Opens the file and, for a name ending `.gz`, checks the gzip magic up front so a
     /// mislabelled file fails before any record is handed out.
@@ -42,10 +46,11 @@ public final class CSVReader {
     ///     this are still read whole, the buffer grows. Small values exist for tests.
     ///   - rawObserver: sees every byte of the file exactly as read from disk, in order, on the
     ///     thread that calls `forEachRecord`; lets the caller hash the file in the same pass.
+    ///   - encoding: the file's declared encoding (PROFILES.md 8-10); a UTF-16 byte-order mark wins.
     /// - Throws: `ExtractError.unreadable`, `.notGzip`, `.corruptGzip`.
     public init(
         path: String, bufferSize: Int = 1 << 20,
-        rawObserver: ((UnsafeRawBufferPointer) -> Void)? = nil
+        rawObserver: ((UnsafeRawBufferPointer) -> Void)? = nil, encoding: TextEncoding = .utf8
     ) throws {
         precondition(bufferSize > 0, "bufferSize must be positive")
         let file = (path as NSString).lastPathComponent
@@ -78,6 +83,17 @@ public final class CSVReader {
             inflater = GzipInflater(fd: fd, file: file, chunkSize: bufferSize)
         } else {
             inflater = nil
+        }
+        text = TextDecodingStage(encoding: encoding, chunkSize: bufferSize) { [unowned self] in
+            try self.readSome(into: $0, max: $1)
+        }
+    }
+
+    /// Valid UTF-8 from the decoding stage; a text fault becomes the file's contract error,
+    /// naming `line` (the parser's line at this point, where the bad byte sits).
+    private func readText(into dst: UnsafeMutablePointer<UInt8>, max: Int, line: Int) throws -> Int {
+        do { return try text.read(into: dst, max: max) } catch let f as TextFault {
+            throw ExtractError.invalidText(file: file, line: line, offset: f.offset, fault: f.kind)
         }
     }
 
@@ -170,7 +186,8 @@ public final class CSVReader {
 
         // Skip a byte-order mark, which may arrive in pieces when reads are tiny.
         while end < 3 {
-            let n = try readSome(into: buf + end, max: Swift.min(bufferSize, cap - end))
+            let n = try readText(into: buf + end, max: Swift.min(bufferSize, cap - end),
+                                 line: 1 + (0..<end).filter { buf[$0] == lf }.count)
             if n == 0 { eof = true; break }
             end += n
         }
@@ -195,7 +212,8 @@ public final class CSVReader {
                     buf.deallocate()
                     buf = bigger
                 }
-                let n = try readSome(into: buf + keep, max: Swift.min(bufferSize, cap - keep))
+                let n = try readText(into: buf + keep, max: Swift.min(bufferSize, cap - keep),
+                                     line: state == .afterCR ? line + 1 : line)
                 r = keep
                 end = keep + n
                 if n == 0 { eof = true; break }

@@ -13,6 +13,15 @@ public enum ExtractError: LocalizedError, Equatable, Sendable {
     case missingColumn(file: String, column: String)
     /// The file has no header row at all.
     case noHeader(file: String)
+    /// A required column that a profile's `columns` entry (or the contract name) finds in no
+    /// header (PROFILES.md 2); the message lists the headers the file has.
+    case missingMappedColumn(file: String, profile: String, column: String, looked: [String], headers: [String])
+    /// An `.xlsx` that cannot be opened: not a zip, damaged, password-protected (PROFILES.md 12).
+    case badWorkbook(file: String, detail: String)
+    /// The workbook has no sheet of the profile's name (PROFILES.md 12).
+    case missingSheet(file: String, sheet: String, sheets: [String])
+    /// Bytes that are not text in the file's encoding, or a NUL (PROFILES.md 9-10).
+    case invalidText(file: String, line: Int, offset: Int, fault: TextFault.Kind)
     /// One record is longer than the reader's 1 GB limit (almost always an unclosed quote).
     case recordTooLong(file: String, line: Int)
     /// An SSDA903 episodes table with no 903 header table in the same folder (docs/RETURNS.md).
@@ -35,6 +44,27 @@ public enum ExtractError: LocalizedError, Equatable, Sendable {
             return "\(f): required column '\(c)' is missing from the header (line 1). Nothing from this file was loaded; add the column and export again."
         case let .noHeader(f):
             return "\(f): the file is empty (no header row). Export the extract again."
+        case let .missingMappedColumn(f, p, c, looked, headers):
+            let tried = looked.map { "'\($0)'" }.joined(separator: " or ")
+            return "\(f): required column '\(c)' not found: profile \(p) looks for \(tried), and the file's headers are "
+                + headers.map { "'\($0)'" }.joined(separator: ", ")
+                + ". Nothing from this file was loaded; correct columns.\(c) in the profile or the export (check header_row too)."
+        case let .badWorkbook(f, d):
+            return "\(f): the workbook cannot be read: \(d). Nothing from this file was loaded."
+        case let .missingSheet(f, sh, sheets):
+            return "\(f): the workbook has no sheet '\(sh)'; its sheets are "
+                + (sheets.isEmpty ? "none" : sheets.map { "'\($0)'" }.joined(separator: ", "))
+                + ". Nothing from this file was loaded; correct `sheet` in the profile."
+        case let .invalidText(f, line, offset, fault):
+            let what: String
+            switch fault {
+            case .invalidUTF8: what = "bytes that are not valid UTF-8"
+            case .nul: what = "a NUL byte"
+            case .undefinedWindows1252(let b): what = "byte 0x\(String(b, radix: 16, uppercase: true)), which Windows-1252 does not define"
+            case .invalidUTF16: what = "a broken UTF-16 surrogate pair or an odd trailing byte"
+            }
+            return "\(f): line \(line), byte offset \(offset): \(what). Nothing from this file was loaded; "
+                + "export it as UTF-8 (CSV UTF-8 in Excel), or declare `encoding: windows-1252` in a profile for it (docs/PROFILES.md)."
         case let .recordTooLong(f, line):
             return "\(f): the record starting at line \(line) is longer than 1 GB, the most one record may hold; this is almost always a quote (\") that is never closed. Fix the quoting at that line and export again."
         case let .missing903Header(f):

@@ -56,6 +56,15 @@ public struct FileBatch<V: RowValidator> {
         }
     }
 
+    /// Files a row the mapping step rejected before validation (a wrong field count) that spans
+    /// `lines` physical lines.
+    public mutating func add(rejected r: Reject, lines: Int = 1) {
+        rowsRead += 1
+        linesRead += lines
+        linesRejected += lines
+        spool.append(Reasons.spanning(r, lines: lines))
+    }
+
     private mutating func reject(_ r: Reject, _ rec: CSVRecord) {
         linesRejected += rec.lineSpan
         spool.append(Reasons.spanning(r, lines: rec.lineSpan))

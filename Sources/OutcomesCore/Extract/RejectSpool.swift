@@ -23,6 +23,9 @@ public final class RejectSpool {
     public private(set) var count = 0
     /// When the file was committed to the store (ISO 8601), or nil when it was not loaded.
     public var loadedAt: String?
+    /// Called on each reject before it is kept: the mapping step puts the workbook sheet and the
+    /// source's own value on it (PROFILES.md 6), since a kept reject is not edited afterwards.
+    public var amend: ((inout Reject) -> Void)?
 
     private var memory: [Reject] = []
     private var disk: UnsafeMutablePointer<FILE>?
@@ -43,6 +46,8 @@ public final class RejectSpool {
     public var spilledToDisk: Bool { disk != nil }
 
     public func append(_ r: Reject) {
+        var r = r
+        amend?(&r)
         count += 1
         if disk == nil {
             if memory.count < memoryLimit { memory.append(r); return }
@@ -83,12 +88,14 @@ public final class RejectSpool {
         return out
     }
 
-    // Record: line (8 bytes), then column and value (length-prefixed), then the reason as an
-    // index into `reasons` or, once there are too many distinct ones, 0xFFFFFFFF and the text.
+    // Record: line (8 bytes), then the workbook sheet (length-prefixed; empty for a text file, as
+    // a sheet cannot be nameless), column and value, then the reason as an index into `reasons`
+    // or, once there are too many distinct ones, 0xFFFFFFFF and the text. The sheet is kept so a
+    // workbook row still reads `List 6!17` once the rejects overflow to disk (PROFILES.md 6).
     private func encode(_ r: Reject, to f: UnsafeMutablePointer<FILE>) {
         var line = Int64(r.line)
         var ok = fwrite(&line, 8, 1, f) == 1
-        ok = ok && put(r.column, f) && put(r.value, f)
+        ok = ok && put(r.sheet ?? "", f) && put(r.column, f) && put(r.value, f)
         if let i = reasonIndex[r.reason] {
             ok = ok && putInt(i, f)
         } else if reasons.count < Self.maxReasons {
@@ -131,7 +138,8 @@ public final class RejectSpool {
 
     private func decode(from f: UnsafeMutablePointer<FILE>) -> Reject? {
         var line: Int64 = 0
-        guard fread(&line, 8, 1, f) == 1, let column = get(f), let value = get(f), let ri = getInt(f) else { return nil }
+        guard fread(&line, 8, 1, f) == 1, let sheet = get(f), let column = get(f), let value = get(f), let ri = getInt(f)
+        else { return nil }
         let reason: String
         if ri == .max {
             guard let r = get(f) else { return nil }
@@ -140,6 +148,8 @@ public final class RejectSpool {
             guard Int(ri) < reasons.count else { return nil }
             reason = reasons[Int(ri)]
         }
-        return Reject(file: file, line: Int(line), column: column, value: value, reason: reason)
+        var r = Reject(file: file, line: Int(line), column: column, value: value, reason: reason)
+        if !sheet.isEmpty { r.sheet = sheet }
+        return r
     }
 }

@@ -52,7 +52,7 @@ public enum ReturnRecognition {
             return SSDA903Reader.table(path: path).map { .ssda903($0) }
         }
         if name.hasSuffix(".xlsx") {
-            guard let names = try? AnnexAWorkbook.sheetNames(path: path) else { return nil }
+            guard let names = try? AnnexASheets.sheetNames(path: path) else { return nil }
             return AnnexAMapping.isAnnexA(sheetNames: names) ? .annexA : nil
         }
         return nil

@@ -9,6 +9,7 @@ public enum DataQuality {
         "episodes_unknown_gender_pct": 10, "episodes_unknown_ethnicity_pct": 10,
         "episodes_unknown_birth_month_pct": 10, "open_over_12_months_no_recent_assessment_pct": 25,
         "attendance_n_marks_over_a_month_old_pct": 1, "pupils_with_no_school_pct": 5,
+        "episodes_unrecognised_gender_pct": 1, "episodes_unrecognised_ethnicity_pct": 1,
         "extract_vs_published_pp": 2,
     ]
 
@@ -53,6 +54,16 @@ public enum DataQuality {
               SELECT count(DISTINCT child_id) FILTER (WHERE school_urn = ''), count(DISTINCT child_id)
               FROM attendance_months WHERE month <= substr(:end, 1, 7)
               """),
+        // PROFILES.md 14: values stored as Other / an unlisted code only because the contract did not
+        // recognise them (an unmapped `1`/`2`, an Annex A `a) WBRI`). The contract has no word for
+        // Other, so every stored Other is such a value.
+        Check(name: "episodes_unrecognised_gender_pct", description: "Episodes whose gender was not recognised (stored as Other)",
+              sql: "SELECT count(*) FILTER (WHERE gender = 'Other'), count(*) FROM episodes WHERE allocation_date <= :end"),
+        Check(name: "episodes_unrecognised_ethnicity_pct",
+              description: "Episodes whose ethnicity is not a DfE code (grouped as Unknown)",
+              sql: "SELECT count(*) FILTER (WHERE ethnicity IS NOT NULL AND ethnicity NOT IN ("
+                  + UnrecognisedCodes.ethnicityCodes.sorted().map { "'\($0)'" }.joined(separator: ", ")
+                  + ")), count(*) FROM episodes WHERE allocation_date <= :end"),
     ]
 
     /// The packed-marks character of register code N (`'0' + mark number`, docs/STORE.md).

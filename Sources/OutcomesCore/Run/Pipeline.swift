@@ -26,6 +26,8 @@ public struct RunOptions: Sendable {
     public var today: Day = Days.today()
     /// Command-line words, for the manifest.
     public var commandLine: [String] = []
+    /// Input profiles from `--profiles DIR` (PROFILES.md "Where profiles come from").
+    public var profiles: [Profile] = []
     public init() {}
 
     public var suppressMax: Int { config.suppressMax }
@@ -88,6 +90,7 @@ public final class Pipeline {
             let store = FileManager.default.fileExists(atPath: options.db) ? try Store(path: options.db, readOnly: true) : nil
             var loader = Loader(store: store, rules: try options.extractRules(),
                                 maxRejectPct: options.maxRejectPct, write: false)
+            loader.profiles = options.profiles
             loader.progress = { [console] e in if case .fileFinished(let r) = e { console.step(Self.describe(r)) } }
             let report = try loader.load(folder: options.extracts)
             for w in report.warnings { console.warning(w) }
@@ -111,6 +114,7 @@ public final class Pipeline {
     private func load(into store: Store) throws -> LoadReport {
         var loader = Loader(store: store, rules: try options.extractRules(),
                             maxRejectPct: options.maxRejectPct)
+        loader.profiles = options.profiles
         loader.verifyUnchanged = options.verifyUnchanged
         let console = self.console
         loader.progress = { e in
@@ -342,6 +346,8 @@ public final class Pipeline {
         do { return try body() } catch let e as ExtractError {
             console.error(e.localizedDescription); return .contract
         } catch let e as ConfigError {
+            console.error(e.localizedDescription); return .usage
+        } catch let e as ProfileError {
             console.error(e.localizedDescription); return .usage
         } catch let e as StoreError {
             console.error(e.localizedDescription); return .usage

@@ -14,6 +14,11 @@ public struct LoadPlan: Sendable {
         public var kind: ExtractKind
         /// Set when the file is a national return read by its built-in profile.
         public var source: RecognisedReturn?
+        /// The input profile that maps the file (nil: a contract file or a return).
+        public var profile: Profile?
+        public init(name: String, kind: ExtractKind, source: RecognisedReturn?, profile: Profile? = nil) {
+            self.name = name; self.kind = kind; self.source = source; self.profile = profile
+        }
     }
     public var items: [Item] = []
     /// SSDA903 header tables (names in byte order): joined to every 903 episodes table.
@@ -22,10 +27,13 @@ public struct LoadPlan: Sendable {
 }
 
 extension Loader {
-    /// Classifies the files of `folder` (docs/RETURNS.md): a national return is recognised by its
-    /// content whatever its name (a 903 episodes table called `episodes.csv` is still 903), so
-    /// content is looked at before the name prefix of EXTRACTS.md "Files".
-    public static func plan(folder: String) throws -> LoadPlan {
+    /// Classifies the files of `folder` (docs/RETURNS.md, PROFILES.md 6-7): a national return is
+    /// recognised by its content whatever its name (a 903 episodes table called `episodes.csv` is
+    /// still 903), so content is looked at first, then the profiles' `files` globs, then the name
+    /// prefix of EXTRACTS.md "Files".
+    /// - Throws: `ProfileError.ambiguous` when two profiles match one file (exit 2);
+    ///   `ExtractError.unreadable` when the folder is missing.
+    public static func plan(folder: String, profiles: [Profile] = []) throws -> LoadPlan {
         try SafeFiles.requireFolder(folder, option: "--extracts")  // says "a file" or "does not exist" (exit 2)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
             throw ExtractError.unreadable(file: folder, detail: "the folder cannot be listed (permission denied)")
@@ -33,6 +41,7 @@ extension Loader {
         var plan = LoadPlan()
         for n in names where !n.hasPrefix(".") {
             let path = (folder as NSString).appendingPathComponent(n)
+            let lower = n.lowercased()
             if let r = ReturnRecognition.recognise(path: path) {
                 switch r {
                 case .ssda903(.header): plan.ssda903Headers.append(n)
@@ -40,12 +49,23 @@ extension Loader {
                     plan.warnings.append("\(n): a table of the SSDA903 return other than the header and episodes tables; ignored")
                 default: plan.items.append(.init(name: n, kind: .episodes, source: r))
                 }
+                continue
+            }
+            if lower.hasSuffix(".xls") {
+                plan.warnings.append("\(n): old Excel .xls files are not read; open it in Excel and save it as .xlsx (Excel Workbook) or CSV UTF-8; ignored")
+                continue
+            }
+            let matching = profiles.filter { $0.matches(fileName: n) }
+            if matching.count > 1 { throw ProfileError.ambiguous(file: n, matching[0].origin, matching[1].origin) }
+            if let p = matching.first {
+                plan.items.append(.init(name: n, kind: p.kind, source: nil, profile: p))
             } else if let k = ExtractKind.of(fileName: n) {
                 plan.items.append(.init(name: n, kind: k, source: nil))
-            } else if n.lowercased().hasSuffix(".xls") {
-                plan.warnings.append("\(n): an old .xls workbook is not read; save it as .xlsx or CSV")
+            } else if lower.hasSuffix(".xlsx"), let k = ExtractKind.allCases.first(where: { n.hasPrefix($0.rawValue) }) {
+                // A workbook named like a contract file: its first sheet, contract headers in row 1.
+                plan.items.append(.init(name: n, kind: k, source: nil))
             } else {
-                plan.warnings.append("\(n): not an extract (names start episodes, outcomes, attendance or feedback and end .csv or .csv.gz) nor a national return (CIN census XML, SSDA903 CSV tables, Annex A workbook); ignored")
+                plan.warnings.append("\(n): not an extract (names start episodes, outcomes, attendance or feedback and end .csv, .csv.gz or .xlsx, or a profile's files globs match it) nor a national return (CIN census XML, SSDA903 CSV tables, Annex A workbook); ignored")
             }
         }
         plan.items.sort { a, b in a.kind != b.kind ? a.kind < b.kind : a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
@@ -111,7 +131,7 @@ extension Loader {
             guard let h = try headers() else { throw ExtractError.missing903Header(file: name) }
             mapped = try SSDA903Reader.readEpisodes(path: path, file: name, header: h, settings: settings)
         case .annexA:
-            let sheets = try AnnexAWorkbook.read(path: path, file: name, sheets: AnnexAMapping.lists.map(\.sheet))
+            let sheets = try AnnexASheets.read(path: path, file: name, sheets: AnnexAMapping.lists.map(\.sheet))
             mapped = try AnnexAMapping.map(sheets: sheets, file: name, settings: settings)
         case .ssda903:
             mapped = ReturnRows(kind: .ssda903, file: name)

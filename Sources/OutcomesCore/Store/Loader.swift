@@ -72,22 +72,24 @@ public struct Loader {
     public var rejectMemoryLimit = RejectSpool.defaultMemoryLimit
     /// Hash every file even when its size, modification time and inode match the load log.
     public var verifyUnchanged = false
+    /// Input profiles (PROFILES.md): files they match are read through them.
+    public var profiles: [Profile] = []
 
     public init(store: Store?, rules: ExtractRules = ExtractRules(), maxRejectPct: Double = 5, write: Bool = true) {
         self.store = store; self.rules = rules; self.maxRejectPct = maxRejectPct; self.write = write
     }
 
     /// The extract files of a folder in load order, and warnings for the files it ignores
-    /// (national returns are listed among the episodes files; see `plan(folder:)`).
-    public static func discover(folder: String) throws -> (files: [(name: String, kind: ExtractKind)], warnings: [String]) {
-        let plan = try plan(folder: folder)
+    /// (national returns are listed among the episodes files; see `plan(folder:profiles:)`).
+    public static func discover(folder: String, profiles: [Profile] = []) throws -> (files: [(name: String, kind: ExtractKind)], warnings: [String]) {
+        let plan = try plan(folder: folder, profiles: profiles)
         return (plan.items.map { ($0.name, $0.kind) }, plan.warnings)
     }
 
     /// Loads (or, with `write == false`, validates) every extract in `folder`.
     public func load(folder: String) throws -> LoadReport {
         var report = LoadReport()
-        let plan = try Self.plan(folder: folder)
+        let plan = try Self.plan(folder: folder, profiles: profiles)
         report.warnings = plan.warnings
         var sameRunEpisodes = Set<String>()
         var storedEpisodes: Set<String>?
@@ -148,8 +150,8 @@ public struct Loader {
                                             warnings: &warnings)
                     report.warnings += warnings
                 } else {
-                    result = try loadFile(path: path, name: name, kind: kind, identity: identity, known: known,
-                                          episodes: &sameRunEpisodes, spool: spool)
+                    result = try loadFile(path: path, name: name, kind: kind, profile: item.profile, identity: identity,
+                                          known: known, episodes: &sameRunEpisodes, spool: spool, warnings: &report.warnings)
                 }
                 if result.unchanged {
                     // Counted as a skipped file, like one skipped unread: its rows were loaded before.
@@ -174,21 +176,25 @@ public struct Loader {
     /// Reads, validates and (when writing) stores one file in one transaction, hashing the bytes
     /// as they are read. A file whose content was loaded before (under any name) is not written
     /// again and comes back `unchanged`.
-    private func loadFile(path: String, name: String, kind: ExtractKind, identity: FileIdentity?, known: Set<String>,
-                          episodes: inout Set<String>, spool: RejectSpool) throws -> FileLoadResult {
+    private func loadFile(path: String, name: String, kind: ExtractKind, profile: Profile?, identity: FileIdentity?,
+                          known: Set<String>, episodes: inout Set<String>, spool: RejectSpool,
+                          warnings: inout [String]) throws -> FileLoadResult {
         progress?(.fileStarted(name, kind: kind, bytes: Int(identity?.size ?? 0)))
         let progress = self.progress
         var hasher = SHA256()
-        let reader = try CSVReader(path: path, bufferSize: bufferSize, rawObserver: { bytes in
+        let source = try TableSources.open(path: path, profile: profile, bufferSize: bufferSize, rawObserver: { bytes in
             hasher.update(bufferPointer: bytes)
             progress?(.bytes(bytes.count))
         })
+        let mapped = MappedRecords(source: source, kind: kind, profile: profile)
+        // A workbook is read through its zip directory, not as a byte stream, so it is hashed whole first.
+        let workbookSHA: String? = source is CSVTable ? nil : try Self.sha256(path: path)
         var result = FileLoadResult(file: name, kind: kind, sha256: "")
         var write: ((StoreWriter) throws -> Void)?
         func finish(read: Int, lines: (read: Int, rejected: Int)) {
             result.rowsRead = read; result.rowsRejected = spool.count; result.rowsLoaded = read - spool.count
             result.linesRead = lines.read; result.linesRejected = lines.rejected
-            result.sha256 = Self.hex(hasher.finalize())
+            result.sha256 = workbookSHA ?? Self.hex(hasher.finalize())
         }
         /// Logs the file and its rejects; the spool learns when it was loaded.
         func log(_ w: StoreWriter) throws {
@@ -202,16 +208,10 @@ public struct Loader {
         switch kind {
         case .attendance:
             func read(sink: AttendanceSink?) throws -> AttendanceBatch {
-                var batch: AttendanceBatch?
-                try reader.forEachRecord { rec in
-                    if batch == nil {
-                        let h = try HeaderMap(kind: kind, file: name, header: rec)
-                        batch = AttendanceBatch(AttendanceValidator(file: name, header: h, rules: rules),
-                                                capacity: attendanceCapacity, sink: sink, spool: spool)
-                    } else { try batch!.add(rec) }
+                try mapped.fill { h in
+                    AttendanceBatch(AttendanceValidator(file: name, header: h, rules: rules),
+                                    capacity: attendanceCapacity, sink: sink, spool: spool)
                 }
-                guard let b = batch else { throw ExtractError.noHeader(file: name) }
-                return b
             }
             guard self.write, let store else {
                 let b = try read(sink: nil)
@@ -236,21 +236,24 @@ public struct Loader {
             if result.unchanged { try noteUnchanged(result, identity: identity, store: store) }
             return result
         case .episodes:
-            let b = try Self.batch(reader, name: name, kind: kind) {
-                FileBatch(EpisodeValidator(file: name, header: $0, rules: rules), spool: spool)
-            }
+            var codes = UnrecognisedCodes()
+            let g = EpisodeColumn.gender.rawValue, e = EpisodeColumn.ethnicity.rawValue
+            let b = try mapped.fill({ FileBatch(EpisodeValidator(file: name, header: $0, rules: rules), spool: spool) }, accepted: { m in
+                codes.note(gender: m.record.string(m.header.fieldIndex[g]), ethnicity: m.record.string(m.header.fieldIndex[e]))
+            })
+            warnings += codes.warnings(file: name)
             finish(read: b.rowsRead, lines: (b.linesRead, b.linesRejected))
             episodes.formUnion(b.rows.map(\.episodeID))
             write = { try $0.upsert(episodes: b.rows, file: name) }
         case .outcomes:
-            let b = try Self.batch(reader, name: name, kind: kind) {
+            let b = try mapped.fill {
                 FileBatch(OutcomeValidator(file: name, header: $0, rules: rules), isKnownEpisode: { known.contains($0) },
                           spool: spool)
             }
             finish(read: b.rowsRead, lines: (b.linesRead, b.linesRejected))
             write = { try $0.upsert(outcomes: b.rows, file: name) }
         case .feedback:
-            let b = try Self.batch(reader, name: name, kind: kind) {
+            let b = try mapped.fill {
                 FileBatch(FeedbackValidator(file: name, header: $0, rules: rules), isKnownEpisode: { known.contains($0) },
                           spool: spool)
             }
@@ -283,16 +286,6 @@ public struct Loader {
     /// More than `maxRejectPct` of the file's physical data lines were in rejected records.
     func isOverLimit(_ r: FileLoadResult) -> Bool {
         r.linesRead > 0 && Double(r.linesRejected) * 100 > maxRejectPct * Double(r.linesRead)
-    }
-
-    private static func batch<V: RowValidator>(_ reader: CSVReader, name: String, kind: ExtractKind,
-                                               make: (HeaderMap) -> FileBatch<V>) throws -> FileBatch<V> {
-        var batch: FileBatch<V>?
-        try reader.forEachRecord { rec in
-            if batch == nil { batch = make(try HeaderMap(kind: kind, file: name, header: rec)) } else { batch!.add(rec) }
-        }
-        guard let b = batch else { throw ExtractError.noHeader(file: name) }
-        return b
     }
 
     /// Lower-case hex of a digest.

@@ -10,6 +10,8 @@ struct CommonOptions: ParsableArguments {
     var db: String = "outcomes.db"
     @Option(name: .long, help: "Configuration file (YAML). Default: ./outcomes.yml when present.")
     var config: String?
+    @Option(name: .long, help: "Folder of input profiles (*.yml) mapping your system's exports onto the contract; may be missing.")
+    var profiles: String = "profiles"
     @Option(name: .long, help: "Percentage of a file's rows that may be rejected before the run fails (exit 4).")
     var maxRejectPct: Double?
     @Flag(name: .long, help: "Hash every extract, even those whose size, modification time and inode match the load log.")
@@ -43,6 +45,10 @@ struct CommonOptions: ParsableArguments {
             throw ExitCode(ExitStatus.usage.rawValue)
         }
         if let p = maxRejectPct { o.config.maxRejectPct = p }
+        do { o.profiles = try Profile.load(folder: profiles) } catch {
+            console.error(error.localizedDescription)
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
         o.verifyUnchanged = verifyUnchanged
         return o
     }

@@ -1,0 +1,283 @@
+import Foundation
+
+/// One row after mapping: the record the validators read through `header`, where it came from,
+/// and what the source said in the columns the mapping rewrote.
+public struct MappedRecord {
+    /// Fields laid out as the file's `HeaderMap` says (contract order when the mapping rewrote
+    /// values; the source's own order when it only renamed columns).
+    public let record: CSVRecord
+    public let header: HeaderMap
+    public let location: SourceLocation
+    /// The source row, and per contract column (bit c) whether the mapping changed its value
+    /// (value maps, `MDY` dates); rejects show the source's value, as the person's file has it.
+    let sourceRecord: CSVRecord?
+    let rewritten: UInt64
+    let sourceIndex: [Int]
+
+    /// The mapped value of a contract column ("" when empty or absent).
+    public func value(_ column: String) -> String {
+        guard let c = ExtractSchema.names(for: header.kind).firstIndex(of: column), header.fieldIndex[c] >= 0 else { return "" }
+        return record.string(header.fieldIndex[c])
+    }
+
+    /// The value as the source file holds it, for a contract column the mapping rewrote.
+    public func original(_ column: String) -> String? {
+        guard let c = ExtractSchema.names(for: header.kind).firstIndex(of: column), rewritten & (1 << UInt64(c)) != 0,
+              let src = sourceRecord else { return nil }
+        return src.string(sourceIndex[c])
+    }
+}
+
+/// The mapping step (PROFILES.md 2-6, 15): a `TableSource`'s rows in, records of contract
+/// columns out, ready for the kind's validator. Without a profile the contract's own column
+/// names are used; with one, its `columns`, `constants`, `values` and `dates` apply. The step
+/// is generic: a built-in return (CIN census, SSDA903, Annex A) is a reader plus a profile.
+///
+/// When the mapping only finds columns (no constant, value map or `MDY` date, and rows are not
+/// ragged) records pass through untouched with a `HeaderMap` that points at the source fields,
+/// so a renamed-header export costs what a contract file costs. Otherwise each row is rebuilt
+/// in contract order in a reused buffer.
+///
+/// For example:
+///
+///     let source = try TableSources.open(path: path, profile: profile)
+///     try MappedRecords(source: source, kind: .episodes, profile: profile).forEach(
+///         header: { h in batch = FileBatch(EpisodeValidator(file: source.file, header: h)) },
+///         record: { m in batch!.add(m.record) },
+///         reject: { r, lines in batch!.add(rejected: r, lines: lines) })
+public final class MappedRecords {
+    public let source: TableSource
+    public let kind: ExtractKind
+    public let profile: Profile?
+    /// The contract's column names of `kind`, in contract order.
+    private let names: [String]
+
+    public init(source: TableSource, kind: ExtractKind, profile: Profile?) {
+        self.source = source; self.kind = kind; self.profile = profile
+        names = ExtractSchema.names(for: kind)
+    }
+
+    /// How one contract column is filled.
+    private struct Plan {
+        var source = -1
+        var constant: [UInt8]?
+        var values: ValueMap?
+        var monthFirst = false
+        var cache: [String: [UInt8]?] = [:]
+    }
+
+    /// Reads the source: `header` once with the file's map, then `record` per data row, or
+    /// `reject` for a row whose field count differs from the header's, with the physical lines it
+    /// spans (the reject limit weighs records by lines, PRECISE.md 29). Rows above the profile's
+    /// `header_row` are skipped.
+    /// - Throws: `ExtractError.noHeader`, `.missingColumn`/`.missingMappedColumn` (exit 3), and
+    ///   whatever the reader or the closures throw.
+    public func forEach(header: (HeaderMap) throws -> Void, record: (MappedRecord) throws -> Void,
+                        reject: (Reject, Int) throws -> Void) throws {
+        let headerRow = profile?.headerRow ?? 1
+        var plans: [Plan] = []
+        var map: HeaderMap?
+        var copy = false
+        var headerCount = 0
+        var out: [UInt8] = []
+        var bounds: [Int32] = []
+        var sourceIndex: [Int] = []
+        let sheet = source.sheet
+        let file = source.file
+        let dateColumns = Self.dateColumns(kind)
+        try source.forEachRow { rec in
+            guard let h = map else {
+                if rec.line < headerRow { return }
+                headerCount = rec.fieldCount
+                let headers = (0..<rec.fieldCount).map { HeaderMap.clean(rec.string($0), first: $0 == 0) }
+                // Two columns of one name make "which one?" a silent guess (PRECISE.md 30); nameless
+                // columns (a trailing comma) may repeat.
+                var seen: [String: Int] = [:]
+                for (i, h) in headers.enumerated() where !h.isEmpty {
+                    let lower = h.lowercased()
+                    if let first = seen[lower] { throw ExtractError.duplicateColumn(file: file, column: h, first: first + 1, second: i + 1) }
+                    seen[lower] = i
+                }
+                plans = try resolve(headers: headers)
+                copy = source.ragged || plans.contains { $0.constant != nil || $0.values != nil }
+                    || (profile?.monthFirst == true && plans.indices.contains { dateColumns.contains($0) && plans[$0].source >= 0 })
+                for c in plans.indices where profile?.monthFirst == true && dateColumns.contains(c) { plans[c].monthFirst = true }
+                sourceIndex = plans.map(\.source)
+                let used = Set(plans.map(\.source))
+                let extra = headers.indices.filter { !used.contains($0) && !headers[$0].isEmpty }.map { headers[$0] }
+                let hm = copy
+                    ? HeaderMap(kind: kind, fieldCount: names.count, fieldIndex: Array(names.indices), extraColumns: extra)
+                    : HeaderMap(kind: kind, fieldCount: headerCount, fieldIndex: plans.map(\.source), extraColumns: extra)
+                map = hm
+                try header(hm)
+                return
+            }
+            let location = SourceLocation(line: rec.line, sheet: sheet)
+            guard copy else {
+                try record(MappedRecord(record: rec, header: h, location: location, sourceRecord: nil, rewritten: 0, sourceIndex: sourceIndex))
+                return
+            }
+            if rec.fieldCount > headerCount || (!source.ragged && rec.fieldCount != headerCount) {
+                var r = Reject(file: file, line: rec.line, column: "", value: "",
+                               reason: Reasons.fieldCount(expected: headerCount, found: rec.fieldCount))
+                r.sheet = sheet
+                try reject(r, rec.lineSpan)
+                return
+            }
+            out.removeAll(keepingCapacity: true)
+            bounds.removeAll(keepingCapacity: true)
+            var rewritten: UInt64 = 0
+            for c in plans.indices {
+                bounds.append(Int32(out.count))
+                if let k = plans[c].constant {
+                    out.append(contentsOf: k)
+                } else if plans[c].source >= 0 {
+                    let b = rec.bytes(plans[c].source)
+                    let start = out.count
+                    if let vm = plans[c].values, !b.isEmpty || vm.plain[""] != nil {
+                        let s = String(decoding: b, as: UTF8.self)
+                        let mapped: [UInt8]?
+                        if let hit = plans[c].cache[s] { mapped = hit } else {
+                            mapped = vm.map(s).map { Array(Self.trim($0).utf8) }
+                            if plans[c].cache.count < 10_000 { plans[c].cache[s] = mapped }
+                        }
+                        if let m = mapped { out.append(contentsOf: m); rewritten |= 1 << UInt64(c) } else { out.append(contentsOf: b) }
+                    } else {
+                        out.append(contentsOf: b)
+                    }
+                    if plans[c].monthFirst, Self.swapMonthFirst(&out, from: start) { rewritten |= 1 << UInt64(c) }
+                }
+                bounds.append(Int32(out.count))
+            }
+            if out.isEmpty { out.append(0) }
+            try out.withUnsafeBufferPointer { ob in
+                try bounds.withUnsafeBufferPointer { bb in
+                    let mapped = CSVRecord(line: rec.line, fieldCount: plans.count, base: ob.baseAddress!, bounds: bb.baseAddress!,
+                                           lineSpan: rec.lineSpan)
+                    try record(MappedRecord(record: mapped, header: h, location: location, sourceRecord: rec,
+                                            rewritten: rewritten, sourceIndex: sourceIndex))
+                }
+            }
+        }
+        if map == nil { throw ExtractError.noHeader(file: file) }
+    }
+
+    /// Finds each contract column's source header (PROFILES.md 2, 15) and its constant and values.
+    private func resolve(headers: [String]) throws -> [Plan] {
+        var plans = [Plan](repeating: Plan(), count: names.count)
+        let required = ExtractSchema.columns(for: kind).map(\.required)
+        for (c, name) in names.enumerated() {
+            if let k = profile?.constants[name] {
+                plans[c].constant = Array(Self.trim(k).utf8)
+                continue
+            }
+            plans[c].values = profile?.values[name]
+            if let alternatives = profile?.columns[name] {
+                for alt in alternatives {
+                    if let i = headers.firstIndex(where: { alt.matches($0) }) { plans[c].source = i; break }
+                }
+            } else {
+                plans[c].source = headers.firstIndex { $0.lowercased() == name } ?? -1
+                // The national data dictionary calls gender `sex` (PROFILES.md 15).
+                if plans[c].source < 0 && name == "gender" { plans[c].source = headers.firstIndex { $0.lowercased() == "sex" } ?? -1 }
+            }
+            if plans[c].source < 0 && required[c] {
+                guard let profile else { throw ExtractError.missingColumn(file: source.file, column: name) }
+                let looked = profile.columns[name]?.map(\.text) ?? [name]
+                throw ExtractError.missingMappedColumn(file: source.file, profile: profile.name, column: name,
+                                                       looked: looked, headers: headers.filter { !$0.isEmpty })
+            }
+        }
+        return plans
+    }
+
+    /// Contract columns (by index) holding dates, for `dates: MDY`.
+    static func dateColumns(_ kind: ExtractKind) -> Set<Int> {
+        let dated: Set<String> = ["referral_date", "allocation_date", "first_contact_date", "assessment_date",
+                                  "first_taf_date", "closure_date", "birth_month", "received_date", "date"]
+        return Set(ExtractSchema.names(for: kind).indices.filter { dated.contains(ExtractSchema.names(for: kind)[$0]) })
+    }
+
+    /// Rewrites `M/D/YYYY…` at `out[from...]` as `D/M/YYYY…` so the contract's day-first reading
+    /// gives the month-first date (PROFILES.md 5); ISO dates and other text are left alone.
+    /// Returns true when it swapped.
+    static func swapMonthFirst(_ out: inout [UInt8], from: Int) -> Bool {
+        let slash = UInt8(ascii: "/")
+        func digits(_ i: Int) -> Int {
+            var j = i
+            while j < out.count && j - i < 3 && out[j] >= 0x30 && out[j] <= 0x39 { j += 1 }
+            return j - i
+        }
+        let m = digits(from)
+        guard (1...2).contains(m), from + m < out.count, out[from + m] == slash else { return false }
+        let d = digits(from + m + 1)
+        guard (1...2).contains(d), from + m + 1 + d < out.count, out[from + m + 1 + d] == slash else { return false }
+        // In place, without allocating: day digits, slash, month digits (same length overall).
+        let m0 = out[from], m1 = out[from + m - 1]
+        let d0 = out[from + m + 1], d1 = out[from + m + d]
+        var i = from
+        out[i] = d0; i += 1
+        if d == 2 { out[i] = d1; i += 1 }
+        out[i] = slash; i += 1
+        out[i] = m0; i += 1
+        if m == 2 { out[i] = m1 }
+        return true
+    }
+
+    static func trim(_ s: String) -> String { s.trimmingCharacters(in: CharacterSet(charactersIn: " \t")) }
+}
+
+extension HeaderMap {
+    /// A map built by the mapping step rather than read from a header row.
+    init(kind: ExtractKind, fieldCount: Int, fieldIndex: [Int], extraColumns: [String]) {
+        self.kind = kind
+        self.fieldCount = fieldCount
+        self.fieldIndex = fieldIndex
+        self.extraColumns = extraColumns
+    }
+}
+
+/// The row the mapping step is adding, seen by the spool's `amend` hook.
+final class CurrentMappedRow {
+    var row: MappedRecord?
+}
+
+/// A per-file batch the mapping step can feed (`FileBatch`, `AttendanceBatch`).
+public protocol MappedBatch {
+    mutating func add(_ rec: CSVRecord) throws
+    mutating func add(rejected r: Reject, lines: Int)
+    var rejected: Int { get }
+    var spool: RejectSpool { get }
+}
+
+extension FileBatch: MappedBatch {}
+extension AttendanceBatch: MappedBatch {}
+
+extension MappedRecords {
+    /// Reads the whole source into the batch `make` builds from the file's header map. Rejects
+    /// name the workbook sheet and show the source's own value where the mapping rewrote it: the
+    /// spool's `amend` hook sets both before the reject is kept.
+    /// `accepted` sees each row the batch kept (for the unrecognised-codes count).
+    public func fill<B: MappedBatch>(_ make: (HeaderMap) throws -> B,
+                                     accepted: ((MappedRecord) -> Void)? = nil) throws -> B {
+        var batch: B?
+        let sheet = source.sheet
+        // The row being added, for the hook; nil outside `add`, so later rejects are untouched.
+        let current = CurrentMappedRow()
+        defer { batch?.spool.amend = nil }
+        try forEach(header: { h in
+            batch = try make(h)
+            batch!.spool.amend = { r in
+                if r.sheet == nil { r.sheet = sheet }
+                if let m = current.row, m.rewritten != 0, let o = m.original(r.column) { r.value = o }
+            }
+        }, record: { m in
+            let before = batch!.rejected
+            if m.rewritten != 0 { current.row = m }
+            defer { current.row = nil }
+            try batch!.add(m.record)
+            if batch!.rejected == before { accepted?(m) }
+        }, reject: { batch!.add(rejected: $0, lines: $1) })
+        return batch!
+    }
+}
