@@ -240,6 +240,18 @@ import Testing
         #expect(try ProfileSupport.episodes(store, ["episode_id"]) == ["E1"])
     }
 
+    /// A duplicate header name below a title block is reported on the header's own line.
+    @Test func aDuplicateHeaderBelowTitlesNamesItsLine() throws {
+        let t = TempDir()
+        t.write("in/EH.csv", "Early help report,,,,\nRun on 01/11/2026\n\nepisode_id,child_id,service,Level,level\nE1,C1,YIT,EH3,EH3\n")
+        let p = try ProfileSupport.profile(Self.base + "header_row: 4\n")
+        let (r, store) = try ProfileSupport.load(t, folder: t.file("in"), profiles: [p])
+        #expect(r.contractError == .duplicateColumn(file: "EH.csv", column: "level", first: 4, second: 5, line: 4))
+        #expect(try store.rowCounts()["episodes"] == 0)
+        #expect(ExtractError.duplicateColumn(file: "EH.csv", column: "level", first: 4, second: 5, line: 4)
+            .localizedDescription.hasPrefix("EH.csv: line 4: the header names column 'level' twice (columns 4 and 5)"))
+    }
+
     @Test func aWrongFieldCountIsRejectedOnTheMappedPathToo() throws {
         let t = TempDir()
         t.write("in/EH.csv", "episode_id,child_id,service,level,allocation_date\nE1,C1,YIT,EH3,2026-01-05,extra\nE2,C2,YIT,EH3\n")

@@ -30,7 +30,7 @@ public enum ExtractError: LocalizedError, Equatable, Sendable {
     case unclosedQuote(file: String, line: Int)
     /// Two header columns have the same name after trimming and case-folding (PRECISE.md 30);
     /// positions count from 1.
-    case duplicateColumn(file: String, column: String, first: Int, second: Int)
+    case duplicateColumn(file: String, column: String, first: Int, second: Int, line: Int = 1)
 
     public var errorDescription: String? {
         switch self {
@@ -71,8 +71,8 @@ public enum ExtractError: LocalizedError, Equatable, Sendable {
             return "\(f): an SSDA903 episodes table, but the folder holds no 903 header table (a CSV with CHILD, SEX, DOB, ETHNIC), which gives each child's gender, birth month and ethnicity. Nothing from this file was loaded; put the header table of the same return beside it."
         case let .unclosedQuote(f, l):
             return "\(f): line \(l): a quoted field opened here is never closed, so the rest of the file would be read as one value. Nothing from this file was loaded; find the stray \" on line \(l) (a value that starts with a quote), remove it or close it, and export again."
-        case let .duplicateColumn(f, c, a, b):
-            return "\(f): line 1: the header names column '\(c)' twice (columns \(a) and \(b)). Nothing from this file was loaded; rename or remove one of them and export again."
+        case let .duplicateColumn(f, c, a, b, l):
+            return "\(f): line \(l): the header names column '\(c)' twice (columns \(a) and \(b)). Nothing from this file was loaded; rename or remove one of them and export again."
         }
     }
 }

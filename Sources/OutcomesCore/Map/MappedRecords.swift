@@ -95,7 +95,7 @@ public final class MappedRecords {
                 var seen: [String: Int] = [:]
                 for (i, h) in headers.enumerated() where !h.isEmpty {
                     let lower = h.lowercased()
-                    if let first = seen[lower] { throw ExtractError.duplicateColumn(file: file, column: h, first: first + 1, second: i + 1) }
+                    if let first = seen[lower] { throw ExtractError.duplicateColumn(file: file, column: h, first: first + 1, second: i + 1, line: rec.line) }
                     seen[lower] = i
                 }
                 plans = try resolve(headers: headers)
