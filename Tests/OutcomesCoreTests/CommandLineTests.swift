@@ -6,16 +6,8 @@ import Testing
 /// The scheduled run's contract, through the real executable: exit codes and their messages,
 /// owner-only files, the progress bar on a terminal, and the old folder kept on failure.
 @Suite(.serialized) struct CommandLineTests {
-    /// A working folder holding a copy of the fixture extracts in `in/`.
-    func workspace() throws -> TempDir {
-        let t = TempDir()
-        try FileManager.default.copyItem(atPath: CLI.fixtures, toPath: t.file("in"))
-        return t
-    }
-
-    func runArgs(_ extra: [String] = []) -> [String] {
-        ["run", "--extracts", "in", "--db", "s.db", "--out", "out", "--period", "2026-10", "--queries", "none"] + extra
-    }
+    func workspace() throws -> TempDir { try CLI.workspace() }
+    func runArgs(_ extra: [String] = [], period: String? = "2026-10") -> [String] { CLI.runArgs(extra, period: period) }
 
     @Test func successIsZeroAndFilesAreOwnerOnlyWhateverTheUmask() throws {
         let t = try workspace()

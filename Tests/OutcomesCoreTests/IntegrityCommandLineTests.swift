@@ -6,16 +6,8 @@ import Testing
 /// Nothing lost, nothing overwritten (issue 14), through the real executable: exit codes, messages
 /// and the files left behind.
 @Suite(.serialized) struct IntegrityCommandLineTests {
-    func workspace() throws -> TempDir {
-        let t = TempDir()
-        try FileManager.default.copyItem(atPath: CLI.fixtures, toPath: t.file("in"))
-        return t
-    }
-
-    func runArgs(_ extra: [String] = [], period: String? = "2026-10") -> [String] {
-        ["run", "--extracts", "in", "--db", "s.db", "--out", "out", "--queries", "none"]
-            + (period.map { ["--period", $0] } ?? []) + extra
-    }
+    func workspace() throws -> TempDir { try CLI.workspace() }
+    func runArgs(_ extra: [String] = [], period: String? = "2026-10") -> [String] { CLI.runArgs(extra, period: period) }
 
     func read(_ t: TempDir, _ p: String) throws -> String { try String(contentsOfFile: t.file(p), encoding: .utf8) }
 

@@ -9,15 +9,8 @@ import Testing
         (try FileManager.default.attributesOfItem(atPath: p)[.posixPermissions] as! Int) & 0o777
     }
 
-    func workspace() throws -> TempDir {
-        let t = TempDir()
-        try FileManager.default.copyItem(atPath: CLI.fixtures, toPath: t.file("in"))
-        return t
-    }
-
-    func runArgs(_ extra: [String] = []) -> [String] {
-        ["run", "--extracts", "in", "--db", "s.db", "--out", "out", "--period", "2026-10", "--queries", "none"] + extra
-    }
+    func workspace() throws -> TempDir { try CLI.workspace() }
+    func runArgs(_ extra: [String] = [], period: String? = "2026-10") -> [String] { CLI.runArgs(extra, period: period) }
 
     // MARK: - Locks
 

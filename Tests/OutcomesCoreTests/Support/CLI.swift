@@ -2,6 +2,19 @@ import Foundation
 
 /// Runs the built `outcomes` executable (swift test builds it with the tests).
 enum CLI {
+    /// A working folder holding a copy of the fixture extracts in `in/`.
+    static func workspace() throws -> TempDir {
+        let t = TempDir()
+        try FileManager.default.copyItem(atPath: fixtures, toPath: t.file("in"))
+        return t
+    }
+
+    /// `outcomes run` on the workspace's `in/` into `s.db` and `out/`, without the analysts' queries.
+    static func runArgs(_ extra: [String] = [], period: String? = "2026-10") -> [String] {
+        ["run", "--extracts", "in", "--db", "s.db", "--out", "out", "--queries", "none"]
+            + (period.map { ["--period", $0] } ?? []) + extra
+    }
+
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
     static let fixtures = repo.appendingPathComponent("Tests/OutcomesCoreTests/Fixtures/golden/extracts").path
