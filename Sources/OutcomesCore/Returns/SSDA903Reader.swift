@@ -100,21 +100,33 @@ public enum SSDA903Reader {
         return p
     }
 
-    /// Reads a header table. A later row for the same `CHILD` is rejected naming the first.
-    public static func readHeader(path: String, file: String) throws -> SSDA903HeaderTable {
-        var table = SSDA903HeaderTable(file: file)
+    /// Reads one 903 table: its first record is the header; each later record is counted, then
+    /// handed to `badCount` with the header's field count when its count differs, or to `body`
+    /// with a lookup of its fields by column name (an absent column reads as empty).
+    /// - Throws: `ExtractError.noHeader` for a file with no record at all.
+    private static func forEachRow(
+        path: String, file: String, counted: () -> Void,
+        badCount: (CSVRecord, Int) -> Void, _ body: (CSVRecord, (String) -> String) -> Void
+    ) throws {
         var pos: [String: Int]?
         var fields = 0
         let reader = try CSVReader(path: path)
         try reader.forEachRecord { rec in
             guard let p = pos else { pos = positions(rec); fields = rec.fieldCount; return }
-            table.rowsRead += 1
-            if rec.fieldCount != fields {
-                table.rejects.append(Reject(file: file, line: rec.line, column: "", value: "",
-                                            reason: Reasons.fieldCount(expected: fields, found: rec.fieldCount)))
-                return
-            }
-            func v(_ n: String) -> String { p[n].map { rec.string($0) } ?? "" }
+            counted()
+            guard rec.fieldCount == fields else { badCount(rec, fields); return }
+            body(rec) { n in p[n].map { rec.string($0) } ?? "" }
+        }
+        guard pos != nil else { throw ExtractError.noHeader(file: file) }
+    }
+
+    /// Reads a header table. A later row for the same `CHILD` is rejected naming the first.
+    public static func readHeader(path: String, file: String) throws -> SSDA903HeaderTable {
+        var table = SSDA903HeaderTable(file: file)
+        try forEachRow(path: path, file: file, counted: { table.rowsRead += 1 }, badCount: { rec, fields in
+            table.rejects.append(Reject(file: file, line: rec.line, column: "", value: "",
+                                        reason: Reasons.fieldCount(expected: fields, found: rec.fieldCount)))
+        }) { rec, v in
             let child = v("CHILD")
             if child.isEmpty {
                 table.rejects.append(Reject(file: file, line: rec.line, column: "child_id", value: "",
@@ -128,7 +140,6 @@ public enum SSDA903Reader {
             }
             table.children[child] = SSDA903Child(sex: v("SEX"), dob: v("DOB"), ethnic: v("ETHNIC"), upn: v("UPN"), line: rec.line)
         }
-        guard pos != nil else { throw ExtractError.noHeader(file: file) }
         return table
     }
 
@@ -137,20 +148,11 @@ public enum SSDA903Reader {
                                     settings: ReturnsSettings) throws -> ReturnRows {
         var out = ReturnRows(kind: .ssda903, file: file)
         var rows: [SSDA903Row] = []
-        var pos: [String: Int]?
-        var fields = 0
-        let reader = try CSVReader(path: path)
-        try reader.forEachRecord { rec in
-            guard let p = pos else { pos = positions(rec); fields = rec.fieldCount; return }
-            out.recordsRead += 1
-            if rec.fieldCount != fields {
-                out.reject(line: rec.line, column: "", value: "", reason: Reasons.fieldCount(expected: fields, found: rec.fieldCount))
-                return
-            }
-            func v(_ n: String) -> String { p[n].map { rec.string($0) } ?? "" }
+        try forEachRow(path: path, file: file, counted: { out.recordsRead += 1 }, badCount: { rec, fields in
+            out.reject(line: rec.line, column: "", value: "", reason: Reasons.fieldCount(expected: fields, found: rec.fieldCount))
+        }) { rec, v in
             rows.append(SSDA903Row(child: v("CHILD"), decom: v("DECOM"), rne: v("RNE"), dec: v("DEC"), rec: v("REC"), line: rec.line))
         }
-        guard pos != nil else { throw ExtractError.noHeader(file: file) }
         map(rows, header: header, settings: settings, into: &out)
         return out
     }
