@@ -111,9 +111,14 @@ public enum FeedbackMetric {
         }
         let out = rows.map { r in
             OutputRow(window: windows[r.w].name, breakdown: ctx.breakdowns[r.b].name, cohort: r.cohort,
-                      filters: pairs[r.pair] + [respondents[r.r]], cells: cells(total[r.key]!, ctx.suppression))
+                      filters: pairs[r.pair] + [respondents[r.r]], cells: cells(total[r.key]!, ctx.suppression),
+                      unshown: [total[r.key]!.previous[0]])
         }
-        return OutputTable(name: "feedback", filters: filters, indicators: indicators, rows: out, breakdowns: ctx.breakdowns)
+        var table = OutputTable(name: "feedback", filters: filters, indicators: indicators, rows: out, breakdowns: ctx.breakdowns)
+        // The previous window's positives: never written, but `prev_pct_positive` with
+        // `prev_n_responses` gives them away, so the audit follows them (PRECISE.md 41).
+        table.unshownCounts = ["prev_n_positive"]
+        return table
     }
 
     /// The Wilson score interval for `k` successes in `n` trials, z = 1.959964, as percentages.

@@ -23,7 +23,10 @@ struct Audit {
             var touched = Set<Int>()
             var hid = false
             var unresolved = 0
-            for n in model.hiddenNodes where model.intervals.lo[n] >= model.intervals.hi[n] {
+            // A count pinned at 0 names no child: it says a group shown as small is empty. Rule 1
+            // hides such zeros (PRECISE.md 15) while 41 says a true zero shows 0; the tool keeps
+            // rule 1 and leaves them (docs/DISCLOSURE.md "Hidden zeros").
+            for n in model.hiddenNodes where model.intervals.lo[n] >= model.intervals.hi[n] && model.intervals.hi[n] > 0 {
                 let rel = model.intervals.pinning(n)
                 if let rel, touched.contains(rel) { continue }
                 var choice: (node: Int, relation: Int)?
@@ -64,9 +67,11 @@ struct AuditModel {
         let n: Int
         if hidden(t, r, name, s) {
             let small = work.isSmall(v) && smallByRule(t, r, name, s)
-            // A count hidden on its own was picked non-zero (a true zero shows 0); in a row hidden
-            // whole, only the base is known to be at least 1.
-            let atLeastOne = !work.rowHidden[t][r] || name == work.decls[t]?.base
+            // A count hidden on its own was picked non-zero (a true zero shows 0), except a set's
+            // parent that rule 4 hid for want of a non-zero member, which may be 0: the audit assumes
+            // the attacker knows the lower bound 1 wherever it is true. In a row hidden whole only
+            // the base is known to be at least 1; its other counts may be zeros rule 1 hid.
+            let atLeastOne = (!work.rowHidden[t][r] && v > 0) || name == work.decls[t]?.base
             n = intervals.add(lo: atLeastOne ? 1 : 0, hi: small ? work.threshold : Intervals.infinity, fixed: false)
             hiddenNodes.append(n)
         } else {
@@ -80,11 +85,18 @@ struct AuditModel {
     private func value(_ t: Int, _ r: Int, _ name: String, _ s: Slot) -> Int? { work.value(t, r, s) }
 
     /// A count the stage hid; an unshown count is hidden when it is (its rates show `c`).
-    private func hidden(_ t: Int, _ r: Int, _ name: String, _ s: Slot) -> Bool { work.isHidden(t, r, s) }
+    private func hidden(_ t: Int, _ r: Int, _ name: String, _ s: Slot) -> Bool {
+        // The previous positives are hidden exactly when their percentage is (rule 7 hides that cell).
+        if name == "prev_n_positive", let i = work.cellIndex[t]["prev_pct_positive"] {
+            return work.tables[t].rows[r].cells[i] == .c
+        }
+        return work.isHidden(t, r, s)
+    }
 
     /// Whether the attacker knows the count is at most T: hidden by rule 1 as the row's base,
-    /// by rule 2 as a small count, by rule 6 as the few children, or rule 7 for a previous
-    /// window's small base (PRECISE.md 41, last item).
+    /// by rule 2 as a small count, or by rule 6 as the few children (PRECISE.md 41, last item).
+    /// Not a previous window's base that rule 7 hid: that window's own rule 4 or audit may have
+    /// hidden a large one.
     private func smallByRule(_ t: Int, _ r: Int, _ name: String, _ s: Slot) -> Bool {
         guard let d = work.decls[t] else { return false }
         switch s {
@@ -94,7 +106,6 @@ struct AuditModel {
             case .rule1?: return name == d.base
             case .rule2?: return d.count(name)?.rule2 ?? false
             case .rule6?: return name == d.fewChildren || name == d.base
-            case .rule7?: return name == "prev_n_responses"
             default: return false
             }
         }
@@ -122,10 +133,13 @@ struct AuditModel {
     /// Hides the count behind a node, as rule 4 would (its base hides the row).
     func hide(_ n: Int) -> Bool {
         let ref = refOf[n]
-        if ref.name == "prev_n_responses" {
-            // The previous window's base: its figures go with it.
+        if ref.name == "prev_n_responses" || ref.name == "prev_n_positive" {
+            // The previous window's base: its figures go with it; its positives: their percentage
+            // and the change.
             var any = false
-            for name in ["prev_n_responses", "prev_pct_positive", "change_pp"] {
+            let names = ref.name == "prev_n_responses" ? ["prev_n_responses", "prev_pct_positive", "change_pp"]
+                : ["prev_pct_positive", "change_pp"]
+            for name in names {
                 if let i = work.cellIndex[ref.t][name], work.hideCell(ref.t, ref.r, i, .audit) { any = true }
             }
             return any

@@ -17,7 +17,11 @@ extension AuditModel {
     func auditCounts(_ t: Int) -> [TableDeclaration.Count] {
         guard let d = work.decls[t] else { return [] }
         var cs = d.counts.filter { c in !d.lagged.contains { $0.unshown == c.name } }
-        if d.previousWindow { cs.append(.init("prev_n_responses", rule2: false, rule4: false)) }
+        cs = cs.filter { !$0.name.hasPrefix("prev_") }
+        if d.previousWindow {
+            cs.append(.init("prev_n_responses", rule2: false, rule4: false))
+            cs.append(.init("prev_n_positive", rule2: false, rule4: false))
+        }
         return cs.filter { work.slot(t, $0.name) != nil }
     }
 
@@ -34,7 +38,7 @@ extension AuditModel {
                 if !exact, let other = c.exactWhenEqualTo, let cs = work.slot(t, c.name), let os = work.slot(t, other),
                    !work.isHidden(t, s.parent, cs), !work.isHidden(t, s.parent, os),
                    work.value(t, s.parent, cs) == work.value(t, s.parent, os) { exact = true }
-                if c.name == "prev_n_responses" {
+                if c.name.hasPrefix("prev_") {
                     // A row is written only when its own window has an answer, so some members of a
                     // previous-window set may be missing: the parent is at least the members' sum.
                     relate(.atLeastSum(whole: p, parts: ms))
@@ -58,7 +62,18 @@ extension AuditModel {
             for (part, whole) in d.complements + d.within {
                 if let p = node(t, r, part), let w = node(t, r, whole) { relate(.atLeastSum(whole: w, parts: [p])) }
             }
+            for rate in d.rates { rateRelations(t, r, rate) }
         }
+    }
+
+    /// A shown percentage with its numerator and base: the integers its 1-decimal rounding
+    /// allows (METRICS.md "Rounding and small numbers": half away from zero, once, from the
+    /// unrounded value). Where both are shown it tells nothing new and `relate` drops it.
+    mutating func rateRelations(_ t: Int, _ r: Int, _ rate: (numerator: String, base: String, pct: String)) {
+        guard let i = work.cellIndex[t][rate.pct], case .num(let v) = work.tables[t].rows[r].cells[i], v >= 0,
+              let tenths = Int(NumberFormat.rounded(v, dp: 1).replacingOccurrences(of: ".", with: "")),
+              let num = node(t, r, rate.numerator), let base = node(t, r, rate.base) else { return }
+        for rel in Intervals.Relation.ratio(numerator: num, base: base, tenths: tenths) { relate(rel) }
     }
 
     /// A row's counts in a window are at most the same row's counts in a window that holds it
@@ -68,7 +83,7 @@ extension AuditModel {
         let rows = work.tables[t].rows
         guard rows.contains(where: { $0.window == "Rolling 12 months" }) else { return }
         let chain = ["Reporting month", "Academic year to date", "Rolling 12 months"]
-        let counts = auditCounts(t).filter { $0.name != "prev_n_responses" && $0.growsWithWindow }
+        let counts = auditCounts(t).filter { !$0.name.hasPrefix("prev_") && $0.growsWithWindow }
         for (r, row) in rows.enumerated() where row.window == "Reporting month" {
             let others = chain.dropFirst().map { work.rowIndex[t][SuppressionWork.key($0, row.breakdown, row.cohort, row.filters)] }
             let ordered = [r] + others.compactMap { $0 }
@@ -77,10 +92,14 @@ extension AuditModel {
                     if let na = node(t, a, c.name), let nb = node(t, b, c.name) { relate(.atLeastSum(whole: nb, parts: [na])) }
                 }
             }
-            if work.decls[t]?.previousWindow == true, let rolling = others.last ?? nil,
-               let w = node(t, rolling, "n_responses"), let now = node(t, r, "n_responses"),
-               let before = node(t, r, "prev_n_responses") {
-                relate(.atLeastSum(whole: w, parts: [now, before]))
+            // The rolling 12 months hold this month and the month before (PRECISE.md 23), for
+            // the responses and the positives.
+            if work.decls[t]?.previousWindow == true, let rolling = others.last ?? nil {
+                for (c, prev) in [("n_responses", "prev_n_responses"), ("n_positive", "prev_n_positive")] {
+                    if let w = node(t, rolling, c), let now = node(t, r, c), let before = node(t, r, prev) {
+                        relate(.atLeastSum(whole: w, parts: [now, before]))
+                    }
+                }
             }
         }
     }

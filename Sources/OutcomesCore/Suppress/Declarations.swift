@@ -52,6 +52,9 @@ public struct TableDeclaration: Sendable {
     public var complements: [(part: String, whole: String)] = []
     /// Measures within another, for the audit only: part ≤ whole (PRECISE.md 41).
     public var within: [(part: String, whole: String)] = []
+    /// Percentages (1 decimal place) of a numerator over a base, for the audit: a shown one
+    /// bounds a hidden numerator or base (PRECISE.md 41, "a shown percentage … with its shown base").
+    public var rates: [(numerator: String, base: String, pct: String)] = []
     /// Rule 6: a row whose count of children is 1 to T shows `c` everywhere.
     public var fewChildren: String?
     /// A dependent computed from a count of the row `lagMonths` earlier in the same block (the
@@ -84,6 +87,8 @@ extension TableDeclaration {
         dt.rowSums = [["n_improved", "n_no_change", "n_declined"]]
         dt.within = [("n_children", "n")]
         dt.fewChildren = "n_children"
+        dt.rates = [("n_improved", "n", "pct_improved"), ("n_no_change", "n", "pct_no_change"),
+                    ("n_declined", "n", "pct_declined")]
         out[dt.table] = dt
 
         var bands = TableDeclaration(table: "distance_travelled_bands", base: nil, counts: [
@@ -112,12 +117,18 @@ extension TableDeclaration {
                            ("n_enrolments_severely_absent", "n_enrolments")]
         att.within = [("n_severely_absent", "n_persistently_absent"),
                       ("n_enrolments_severely_absent", "n_enrolments_persistently_absent")]
+        att.rates = [("n_persistently_absent", "n_pupils", "persistent_absence_pct"),
+                     ("n_severely_absent", "n_pupils", "severe_absence_pct"),
+                     ("n_enrolments_persistently_absent", "n_enrolments", "enrolment_persistent_absence_pct"),
+                     ("n_enrolments_severely_absent", "n_enrolments", "enrolment_severe_absence_pct"),
+                     ("sessions_attended", "sessions_possible", "attendance_pct")]
         out[att.table] = att
 
         var impact = TableDeclaration(table: "attendance_impact", base: "n_episodes", counts: [
             .init("n_episodes"), .init("n_improved", dependents: ["pct_improved"]),
         ])
         impact.complements = [("n_improved", "n_episodes")]
+        impact.rates = [("n_improved", "n_episodes", "pct_improved")]
         out[impact.table] = impact
 
         // The trend's absence counts are not shown; their rates are what hiding them hides (PRECISE.md 16).
@@ -128,6 +139,8 @@ extension TableDeclaration {
         ])
         trend.complements = [("n_persistently_absent", "n_pupils"), ("n_severely_absent", "n_pupils")]
         trend.within = [("n_severely_absent", "n_persistently_absent")]
+        trend.rates = [("n_persistently_absent", "n_pupils", "persistent_absence_pct"),
+                       ("n_severely_absent", "n_pupils", "severe_absence_pct")]
         out[trend.table] = trend
 
         var fb = TableDeclaration(table: "feedback", base: "n_responses", counts: [
@@ -137,18 +150,24 @@ extension TableDeclaration {
         ])
         fb.rowSums = [["n_positive", "n_neutral", "n_negative"]]
         fb.previousWindow = true
+        // `prev_n_positive` is the previous window's positives, never shown: what
+        // `prev_pct_positive` with `prev_n_responses` gives away (PRECISE.md 35, 41).
+        fb.rates = [("n_positive", "n_responses", "pct_positive"), ("prev_n_positive", "prev_n_responses", "prev_pct_positive")]
+        fb.within = [("prev_n_positive", "prev_n_responses")]
         out[fb.table] = fb
 
         var rate = TableDeclaration(table: "feedback_response_rate", base: "n_closed", counts: [
             .init("n_closed"), .init("n_with_closure_survey", dependents: ["response_rate_pct"]),
         ])
         rate.complements = [("n_with_closure_survey", "n_closed")]
+        rate.rates = [("n_with_closure_survey", "n_closed", "response_rate_pct")]
         out[rate.table] = rate
 
         var tl = TableDeclaration(table: "timeliness", base: "n_eligible", counts: [
             .init("n_eligible"), .init("n_met", dependents: ["pct_met"]),
         ])
         tl.complements = [("n_met", "n_eligible")]
+        tl.rates = [("n_met", "n_eligible", "pct_met")]
         out[tl.table] = tl
 
         let activityCounts = ActivityMetric.countNames

@@ -15,12 +15,25 @@ struct Intervals {
         case bounded(parent: Int, members: [Int])
         /// `Σ parts ≤ whole`.
         case atLeastSum(whole: Int, parts: [Int])
+        /// `Σ coefficient × node + constant ≤ 0`: a shown percentage against its numerator and
+        /// base (`ratio` builds it).
+        case linear(terms: [(coefficient: Int, node: Int)], constant: Int)
 
         var nodes: [Int] {
             switch self {
             case .sum(let p, let m), .bounded(let p, let m): return [p] + m
             case .atLeastSum(let w, let p): return [w] + p
+            case .linear(let ts, _): return ts.map(\.node)
             }
+        }
+
+        /// A percentage shown as `tenths` / 10 (1 decimal place, rounded half away from zero,
+        /// METRICS.md "Rounding and small numbers") of `numerator` over `base`: the exact value
+        /// lies in [tenths − 0.5, tenths + 0.5) tenths, so (2·tenths − 1)·base ≤ 2000·numerator
+        /// < (2·tenths + 1)·base. Non-negative percentages only.
+        static func ratio(numerator: Int, base: Int, tenths: Int) -> [Relation] {
+            [.linear(terms: [(2 * tenths - 1, base), (-2000, numerator)], constant: 0),
+             .linear(terms: [(2000, numerator), (-(2 * tenths + 1), base)], constant: 1)]
         }
     }
 
@@ -48,6 +61,14 @@ struct Intervals {
         default: return nil
         }
     }
+
+    static func floorDiv(_ a: Int, _ b: Int) -> Int {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
+
+    /// ⌈a / b⌉ for b < 0 (a·x ≤ room with a < 0 gives x ≥ room / a).
+    static func ceilDiv(_ a: Int, _ b: Int) -> Int { -floorDiv(-a, b) }
 
     private static func add(_ a: Int, _ b: Int) -> Int { a >= infinity || b >= infinity ? infinity : min(infinity, a + b) }
 
@@ -119,6 +140,29 @@ struct Intervals {
                 if hi[m] != oldHi { t = hiTotals(ms) }
                 let others = othersHi(m, finite: t.finite, unbounded: t.unbounded)
                 if others < Self.infinity { raise(m, lo[p] - others, ri, &changed) }
+            }
+        case .linear(let ts, let k):
+            // Σ a·x + k ≤ 0: each term is at most −(k + the others' least sum).
+            var least = k
+            var unboundedLeast = 0
+            for (a, x) in ts {
+                if a > 0 { least += a * lo[x] }
+                else if hi[x] >= Self.infinity { unboundedLeast += 1 }
+                else { least += a * hi[x] }
+            }
+            for (a, x) in ts {
+                let own: Int
+                if a > 0 { own = a * lo[x] } else if hi[x] >= Self.infinity { own = 0 } else { own = a * hi[x] }
+                let otherUnbounded = unboundedLeast - (a < 0 && hi[x] >= Self.infinity ? 1 : 0)
+                guard otherUnbounded == 0 else { continue }
+                let room = -(least - own)  // a·x ≤ room
+                if a > 0 {
+                    lower(x, Self.floorDiv(room, a), ri, &changed)
+                } else {
+                    raise(x, Self.ceilDiv(room, a), ri, &changed)
+                }
+                // A term's own least value (lo for a > 0, hi for a < 0) is not what moved, so
+                // `least` stays right for the terms after it; the queue brings the relation back.
             }
         case .atLeastSum(let w, let ps):
             var sumLo = ps.reduce(0) { $0 + lo[$1] }
