@@ -84,6 +84,13 @@ struct AuditModel {
 
     private func value(_ t: Int, _ r: Int, _ name: String, _ s: Slot) -> Int? { work.value(t, r, s) }
 
+    /// A known constant (not a count of any row).
+    mutating func constant(_ v: Int) -> Int {
+        let n = intervals.add(lo: v, hi: v, fixed: true)
+        refOf.append(Audit.Ref(t: -1, r: -1, name: "", column: -1))
+        return n
+    }
+
     /// A count the stage hid; an unshown count is hidden when it is (its rates show `c`).
     private func hidden(_ t: Int, _ r: Int, _ name: String, _ s: Slot) -> Bool {
         // The previous positives are hidden exactly when their percentage is (rule 7 hides that cell).

@@ -7,6 +7,7 @@ extension AuditModel {
             windowRelations(t)
         }
         bandIdentities()
+        bandRateRelations()
         timelinessIdentities()
         closureIdentities()
         attendanceTrendIdentities()
@@ -124,6 +125,38 @@ extension AuditModel {
             guard let p = row(td, k[0], Breakdown.total.name, CohortAttributes.totals, Array(k.dropFirst())),
                   let pn = node(td, p, "n") else { continue }
             relate(.sum(parent: pn, members: groups[k]!.compactMap { node(tb, $0, "n") }))
+        }
+    }
+
+    /// A band's `pct_of_baseline_band` is its `n` over the sum of its baseline band's five pairs:
+    /// shown, it bounds them and says the baseline band is not empty; `z` says it is empty
+    /// (METRICS.md 1, PRECISE.md 18).
+    mutating func bandRateRelations() {
+        guard let tb = table("distance_travelled_bands"), let pc = work.cellIndex[tb]["pct_of_baseline_band"],
+              let bi = work.tables[tb].filters.firstIndex(where: { $0.name == "baseline_band" }) else { return }
+        var groups: [[String]: [Int]] = [:]
+        var order: [[String]] = []
+        for (r, row) in work.tables[tb].rows.enumerated() {
+            let k = [row.window] + Array(row.filters.prefix(bi + 1))
+            if groups[k] == nil { order.append(k) }
+            groups[k, default: []].append(r)
+        }
+        for k in order {
+            let rows = groups[k]!
+            let base = rows.compactMap { node(tb, $0, "n") }
+            guard base.count == rows.count else { continue }
+            for r in rows {
+                switch work.tables[tb].rows[r].cells[pc] {
+                case .z:
+                    relate(.sum(parent: constant(0), members: base))
+                case .num(let v):
+                    relate(.linear(terms: base.map { (-1, $0) }, constant: 1))
+                    guard let tenths = Int(NumberFormat.rounded(v, dp: 1).replacingOccurrences(of: ".", with: "")),
+                          let num = node(tb, r, "n") else { continue }
+                    for rel in Intervals.Relation.ratio(numerator: num, base: base, tenths: tenths) { relate(rel) }
+                default: continue
+                }
+            }
         }
     }
 

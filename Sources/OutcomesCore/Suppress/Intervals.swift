@@ -32,8 +32,19 @@ struct Intervals {
         /// lies in [tenths − 0.5, tenths + 0.5) tenths, so (2·tenths − 1)·base ≤ 2000·numerator
         /// < (2·tenths + 1)·base. Non-negative percentages only.
         static func ratio(numerator: Int, base: Int, tenths: Int) -> [Relation] {
-            [.linear(terms: [(2 * tenths - 1, base), (-2000, numerator)], constant: 0),
-             .linear(terms: [(2000, numerator), (-(2 * tenths + 1), base)], constant: 1)]
+            ratio(numerator: numerator, base: [base], tenths: tenths)
+        }
+
+        /// The same over a base that is a sum of counts (a band's percentage of its baseline
+        /// band); a node named twice has its coefficients merged.
+        static func ratio(numerator: Int, base: [Int], tenths: Int) -> [Relation] {
+            func merged(_ ts: [(Int, Int)]) -> [(coefficient: Int, node: Int)] {
+                var order: [Int] = [], coef: [Int: Int] = [:]
+                for (a, x) in ts { if coef[x] == nil { order.append(x) }; coef[x, default: 0] += a }
+                return order.compactMap { coef[$0] == 0 ? nil : (coef[$0]!, $0) }
+            }
+            return [.linear(terms: merged(base.map { (2 * tenths - 1, $0) } + [(-2000, numerator)]), constant: 0),
+                    .linear(terms: merged([(2000, numerator)] + base.map { (-(2 * tenths + 1), $0) }), constant: 1)]
         }
     }
 
