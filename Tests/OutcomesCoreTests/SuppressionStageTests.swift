@@ -167,7 +167,8 @@ import Testing
     /// An identity between two tables: the 25 band pairs add up to distance travelled's `n`.
     /// A band of 2 is hidden (rule 2) beside one of 6 and zeros, with `n` 8 shown in
     /// distance travelled: 8 − 6 pins the hidden band at 2, so the audit hides the 6 too. The
-    /// bands table alone leaks nothing (its sum is not published there).
+    /// bands table alone leaks it as well: the 6 is 75.0% of its baseline band, which so holds 8
+    /// (7.994 < Σ ≤ 8.005), a percentage with its base (PRECISE.md 41).
     @Test func auditFollowsAnIdentityBetweenTables() {
         var bandRows: [OutputRow] = []
         for (i, (b, l)) in DistanceTravelledMetric.bands.flatMap({ b in DistanceTravelledMetric.bands.map { (b, $0) } }).enumerated() {
@@ -180,7 +181,7 @@ import Testing
         let dt = OutputTable(name: "distance_travelled", filters: [ColumnSpec("domain", ""), ColumnSpec("rated_by", "")],
                              indicators: Self.dtIndicators, rows: [Self.dtRow(n: 8, children: 8, improved: 6, same: 2, declined: 0)])
         let alone = SuppressionStage.apply([bands], threshold: 5, breakdowns: Self.breakdowns)
-        #expect(alone.tables[0].rows[1].cells == [.int(6), .num(75)])
+        #expect(alone.tables[0].rows[1].cells == [.c, .c] && alone.hiddenBy["audit"] == 2)
         let both = SuppressionStage.apply([dt, bands], threshold: 5, breakdowns: Self.breakdowns)
         #expect(both.tables[1].rows[0].cells == [.c, .c] && both.tables[1].rows[1].cells == [.c, .c])
         #expect(both.hiddenBy["audit"] == 2)
@@ -205,5 +206,88 @@ import Testing
         #expect(r.tables[0].rows[1].cells == [.c, .c] && r.tables[0].rows[2].cells == [.c, .c])
         #expect(r.tables[0].rows[37].cells == [.int(10), .c] && r.tables[0].rows[38].cells == [.int(12), .c])
         #expect(r.tables[0].rows[36].cells == [.int(22), .num(1)])
+    }
+
+    /// A hidden zero in a rule-1 row is not acted on (docs/DISCLOSURE.md "Hidden zeros"):
+    /// Total 20 pupils, none persistently absent; A has 3 pupils (rule 1 hides its row, its 0
+    /// included), so rule 4 hides B (17) too. A's and B's absent counts are pinned at 0 by the
+    /// Total's 0: that names no child, so the audit hides nothing and leaves nothing unresolved
+    /// (before, it reported them as unresolved).
+    @Test func hiddenZeroInARuleOneRowIsNotActedOn() {
+        let t = OutputTable(name: "attendance", indicators: [ColumnSpec("n_pupils", ""), ColumnSpec("n_persistently_absent", "")], rows: [
+            Self.row("Total", [:], [.int(20), .int(0)]),
+            Self.row("locality", [.locality: "A"], [.int(3), .int(0)]),
+            Self.row("locality", [.locality: "B"], [.int(17), .int(0)]),
+        ])
+        let r = SuppressionStage.apply([t], threshold: 5, breakdowns: Self.breakdowns)
+        #expect(r.tables[0].rows[1].cells == [.c, .c] && r.tables[0].rows[2].cells == [.c, .c])
+        #expect(r.hiddenBy["audit"] == 0 && r.hiddenBy["audit_unresolved"] == 0)
+    }
+
+    /// A shown percentage with its base pins a hidden count: baseline band 1-2 has latest bands
+    /// 10 (50.0%), 3 (rule 2: `c`) and 7 (35.0%). 50.0% rounds from [49.95, 50.05), so the
+    /// baseline band holds 10 / 0.5 = 20 (19.98 < Σ ≤ 20.02), and 20 − 10 − 7 gives the 3 back.
+    /// The audit hides the smallest shown count of that relation, the 7; then 3 + 7 = 10 has
+    /// several answers.
+    @Test func percentageWithItsBasePinIsCaught() {
+        let t = OutputTable(name: "distance_travelled_bands",
+                            filters: ["domain", "rated_by", "baseline_band", "latest_band"].map { ColumnSpec($0, "") },
+                            indicators: [ColumnSpec("n", ""), ColumnSpec("pct_of_baseline_band", "")], rows: [
+            Self.row("Total", [:], [.int(10), .num(50)], filters: ["crime", "family", "1-2", "1-2"]),
+            Self.row("Total", [:], [.int(3), .num(15)], filters: ["crime", "family", "1-2", "3-4"]),
+            Self.row("Total", [:], [.int(7), .num(35)], filters: ["crime", "family", "1-2", "5-6"]),
+        ])
+        let rules = SuppressionStage.apply([t], threshold: 5, breakdowns: Self.breakdowns, audit: false)
+        #expect(rules.tables[0].rows.map(\.cells) == [[.int(10), .num(50)], [.c, .c], [.int(7), .num(35)]])
+        let r = SuppressionStage.apply([t], threshold: 5, breakdowns: Self.breakdowns)
+        #expect(r.tables[0].rows.map(\.cells) == [[.int(10), .num(50)], [.c, .c], [.c, .c]])
+        #expect(r.hiddenBy["audit"] == 2 && r.hiddenBy["audit_unresolved"] == 0)
+    }
+
+    /// A rolling window's closures are the sum of its months' closures: twelve months of 10
+    /// closures but March's 3 (rule 2), and the response-rate table's rolling `n_closed` 113:
+    /// 113 − 110 gives the 3 back. The audit hides the smallest shown count of that sum, the
+    /// first 10 in row order (November); then two hidden months add up to 13 in many ways.
+    @Test func rollingClosuresEqualTheSumOfTheMonths() {
+        let months = (0..<12).map { Month(year: 2025, month: 11).adding($0) }
+        let activity = OutputTable(name: "activity_trend", windowColumn: "month", indicators: [ColumnSpec("closures", "")],
+                                   rows: months.map { Self.row("Total", [:], [.int($0.month == 3 ? 3 : 10)], window: $0.text) })
+        let rate = OutputTable(name: "feedback_response_rate",
+                               indicators: ["n_closed", "n_with_closure_survey", "response_rate_pct"].map { ColumnSpec($0, "") }, rows: [
+            Self.row("Total", [:], [.int(10), .int(0), .num(0)]),
+            Self.row("Total", [:], [.int(113), .int(50), .num(5000.0 / 113)], window: "Rolling 12 months"),
+        ])
+        let r = SuppressionStage.apply([activity, rate], threshold: 5, breakdowns: Self.breakdowns)
+        let shown = r.tables[0].rows.map { $0.cells[0] != .c }
+        #expect(shown == months.map { $0.month != 3 && $0.month != 11 })
+        #expect(r.tables[1].rows[1].cells[0] == .int(113))
+        #expect(r.hiddenBy["audit"] == 1 && r.hiddenBy["audit_unresolved"] == 0)
+    }
+
+    /// Rule 7 follows the previous month as published, after its audit (PRECISE.md 35, 41).
+    /// September: Total 12 answers, child 10, parent 1, carer 1. Rule 1 hides parent and carer;
+    /// rule 4 sees two hidden and does nothing; the audit finds 12 − 10 = 2 = 1 + 1 and hides the
+    /// child row. October's child row then shows `c` for September's figures: its 10 beside
+    /// September's Total 12 would give the parent's and carer's 1 and 1 back to anyone holding both.
+    @Test func previousWindowFollowsTheAuditOfThePreviousMonth() {
+        let september = OutputTable(name: "feedback", filters: Self.feedbackFilters, indicators: Self.feedbackIndicators, rows: [
+            Self.feedbackRow("Total", 12, 0, 0), Self.feedbackRow("child", 10, 0, 0),
+            Self.feedbackRow("parent", 1, 0, 0), Self.feedbackRow("carer", 1, 0, 0),
+        ])
+        let rulesOnly = SuppressionStage.apply([september], threshold: 5, breakdowns: Self.breakdowns, audit: false)
+        #expect(rulesOnly.tables[0].rows[1].cells[0] == .int(10))
+        let published = SuppressionStage.apply([september], threshold: 5, breakdowns: Self.breakdowns)
+        #expect(published.tables[0].rows[1].cells[0] == .c)
+        let october = OutputTable(name: "feedback", filters: Self.feedbackFilters, indicators: Self.feedbackIndicators, rows: [
+            Self.feedbackRow("Total", 40, 0, 0, prev: (12, 12)), Self.feedbackRow("child", 20, 0, 0, prev: (10, 10)),
+            Self.feedbackRow("parent", 10, 0, 0, prev: (1, 1)), Self.feedbackRow("carer", 10, 0, 0, prev: (1, 1)),
+        ])
+        for r in [SuppressionStage.apply([october], threshold: 5, breakdowns: Self.breakdowns, previous: ["Reporting month": september]),
+                  SuppressionStage.apply([october], threshold: 5, breakdowns: Self.breakdowns,
+                                         previousPublished: ["Reporting month": published.tables[0]])] {
+            let rows = r.tables[0].rows
+            #expect(Array(rows[1].cells[7...9]) == [.c, .c, .c])
+            #expect(rows[0].cells[7] == .int(12) && rows[1].cells[0] == .int(20))
+        }
     }
 }
