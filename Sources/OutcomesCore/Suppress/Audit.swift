@@ -10,6 +10,10 @@ struct Audit {
     struct Ref: Hashable, Comparable {
         var t: Int, r: Int, name: String, column: Int
         static func < (a: Ref, b: Ref) -> Bool { (a.t, a.r, a.column) < (b.t, b.r, b.column) }
+        // The column names the count within its table, so the name need not be hashed (the
+        // lookups of a county run's audit spend their time there otherwise).
+        static func == (a: Ref, b: Ref) -> Bool { a.t == b.t && a.r == b.r && a.column == b.column }
+        func hash(into h: inout Hasher) { h.combine(t); h.combine(r); h.combine(column) }
     }
 
     /// Runs audit rounds until nothing is pinned; returns how many pinned counts no shown count
@@ -52,7 +56,7 @@ struct AuditModel {
     var refOf: [Audit.Ref] = []
     /// Nodes of hidden counts, in row order.
     var hiddenNodes: [Int] = []
-    private var relationsByNode: [Int: [Int]] = [:]
+    private var relationsByNode: [[Int]] = []
 
     init(work: SuppressionWork) { self.work = work }
 
@@ -122,10 +126,14 @@ struct AuditModel {
         // A relation of constants alone tells nothing.
         guard r.nodes.contains(where: { !intervals.fixed[$0] }) else { return }
         intervals.relations.append(r)
-        for n in Set(r.nodes) { relationsByNode[n, default: []].append(intervals.relations.count - 1) }
+        let ri = intervals.relations.count - 1
+        if relationsByNode.count < intervals.lo.count {
+            relationsByNode.append(contentsOf: repeatElement([], count: intervals.lo.count - relationsByNode.count))
+        }
+        for n in r.nodes where relationsByNode[n].last != ri { relationsByNode[n].append(ri) }
     }
 
-    func relationsOf(_ n: Int) -> [Int] { relationsByNode[n] ?? [] }
+    func relationsOf(_ n: Int) -> [Int] { n < relationsByNode.count ? relationsByNode[n] : [] }
 
     /// The smallest non-zero shown count of a relation (ties: the first in row order).
     func smallestShown(in ri: Int) -> Int? {
