@@ -70,6 +70,12 @@ struct ByteValueMap {
         return true
     }
 
+    /// `lookup` on the map at `m`, read in place (the row loop holds the maps as a buffer).
+    @inline(__always)
+    static func lookup(_ m: UnsafePointer<ByteValueMap>, _ b: UnsafeBufferPointer<UInt8>, into out: inout RowBuffer) -> Answer {
+        m.pointee.lookup(b, into: &out)
+    }
+
     /// Both steps: true when mapped (bytes appended), false when the value passes unchanged.
     mutating func map(_ b: UnsafeBufferPointer<UInt8>, reference: ValueMap, into out: inout RowBuffer) -> Bool {
         switch lookup(b, into: &out) {
