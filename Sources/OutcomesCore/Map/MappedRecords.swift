@@ -180,23 +180,22 @@ public final class MappedRecords {
     /// left alone. Returns true when it swapped.
     @inline(__always)
     static func swapMonthFirst(_ p: UnsafeMutablePointer<UInt8>, count: Int) -> Bool {
-        let slash = UInt8(ascii: "/")
-        func digits(_ i: Int) -> Int {
-            var j = i
-            while j < count && j - i < 3 && p[j] >= 0x30 && p[j] <= 0x39 { j += 1 }
-            return j - i
-        }
-        let m = digits(0)
-        guard (1...2).contains(m), m < count, p[m] == slash else { return false }
-        let d = digits(m + 1)
-        guard (1...2).contains(d), m + 1 + d < count, p[m + 1 + d] == slash else { return false }
+        @inline(__always) func digit(_ i: Int) -> Bool { i < count && p[i] &- 0x30 < 10 }
+        @inline(__always) func slash(_ i: Int) -> Bool { i < count && p[i] == 0x2F }
+        // One or two digits, a slash, one or two digits, a slash.
+        guard digit(0) else { return false }
+        let m: Int
+        if slash(1) { m = 1 } else if digit(1) && slash(2) { m = 2 } else { return false }
+        guard digit(m + 1) else { return false }
+        let d: Int
+        if slash(m + 2) { d = 1 } else if digit(m + 2) && slash(m + 3) { d = 2 } else { return false }
         // In place, without allocating: day digits, slash, month digits (same length overall).
         let m0 = p[0], m1 = p[m - 1]
         let d0 = p[m + 1], d1 = p[m + d]
         var i = 0
         p[i] = d0; i += 1
         if d == 2 { p[i] = d1; i += 1 }
-        p[i] = slash; i += 1
+        p[i] = 0x2F; i += 1
         p[i] = m0; i += 1
         if m == 2 { p[i] = m1 }
         return true
