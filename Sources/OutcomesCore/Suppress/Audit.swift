@@ -16,12 +16,26 @@ struct Audit {
         func hash(into h: inout Hasher) { h.combine(t); h.combine(r); h.combine(column) }
     }
 
-    /// Runs audit rounds until nothing is pinned; returns how many pinned counts no shown count
-    /// could protect (a threshold of 1 pins every small count at 1, for one).
+    /// Runs the audit in two phases; returns how many pinned counts no shown count could protect
+    /// (a threshold of 1 pins every small count at 1, for one).
+    ///
+    /// Phase 1 audits every relation but the previous window's figures and may hide any count.
+    /// Phase 2 adds the previous window's figures (rule 7's columns against this window) and
+    /// hides only those columns. So a table's own-window cells never depend on its previous
+    /// window: they are what that month's run publishes whatever came before it, which is what
+    /// the next month's rule 7 needs to know without going back through every earlier month
+    /// (PRECISE.md 35, 41).
     func run() -> Int {
+        let phase1 = run(includePrevious: false)
+        guard work.decls.contains(where: { $0?.previousWindow == true }) else { return phase1 }
+        return run(includePrevious: true)
+    }
+
+    /// Audit rounds until nothing is pinned that can be unpinned.
+    private func run(includePrevious: Bool) -> Int {
         var unresolvedLast = 0
         for _ in 0..<10_000 {
-            var model = AuditModel(work: work)
+            var model = AuditModel(work: work, includePrevious: includePrevious)
             model.build()
             model.intervals.propagate()
             var touched = Set<Int>()
@@ -35,7 +49,7 @@ struct Audit {
                 if let rel, touched.contains(rel) { continue }
                 var choice: (node: Int, relation: Int)?
                 for ri in ([rel].compactMap { $0 } + model.relationsOf(n)) {
-                    if let c = model.smallestShown(in: ri) { choice = (c, ri); break }
+                    if let c = model.smallestShown(in: ri, previousOnly: includePrevious) { choice = (c, ri); break }
                 }
                 guard let c = choice else { unresolved += 1; continue }
                 touched.insert(c.relation)
@@ -58,11 +72,15 @@ struct AuditModel {
     var hiddenNodes: [Int] = []
     private var relationsByNode: [[Int]] = []
 
-    init(work: SuppressionWork) { self.work = work }
+    /// Whether the previous window's figures (`prev_*`) take part (phase 2 of `Audit.run`).
+    let includePrevious: Bool
+
+    init(work: SuppressionWork, includePrevious: Bool = true) { self.work = work; self.includePrevious = includePrevious }
 
     /// The node of a count, made on first use: a shown count is a constant, a hidden one a
     /// variable from 1 (a true zero shows 0) to T where rules 1, 2 or 6 hid it, else unbounded.
     mutating func node(_ t: Int, _ r: Int, _ name: String) -> Int? {
+        if !includePrevious && name.hasPrefix("prev_") { return nil }
         guard let s = work.slot(t, name), let v = value(t, r, name, s) else { return nil }
         let column: Int
         switch s { case .cell(let i): column = i; case .unshown(let j): column = 1000 + j }
@@ -136,9 +154,10 @@ struct AuditModel {
     func relationsOf(_ n: Int) -> [Int] { n < relationsByNode.count ? relationsByNode[n] : [] }
 
     /// The smallest non-zero shown count of a relation (ties: the first in row order).
-    func smallestShown(in ri: Int) -> Int? {
+    func smallestShown(in ri: Int, previousOnly: Bool = false) -> Int? {
         var best: Int?
         for n in intervals.relations[ri].nodes where intervals.fixed[n] && intervals.lo[n] > 0 {
+            if previousOnly && !refOf[n].name.hasPrefix("prev_") { continue }
             guard let b = best else { best = n; continue }
             if intervals.lo[n] < intervals.lo[b] || (intervals.lo[n] == intervals.lo[b] && refOf[n] < refOf[b]) { best = n }
         }

@@ -19,7 +19,7 @@ public enum SuppressionStage {
     ///     unsuppressed; the stage suppresses it alone (rules 1-7 with no window before it, and
     ///     the audit) to know what it publishes.
     ///   - previousPublished: the same tables as their own runs publish them (suppressed); when
-    ///     given, `previous` is not used (`publishedPreviousFeedback` computes them).
+    ///     given, `previous` is not used.
     ///   - audit: run the audit of PRECISE.md 41 after the rules.
     public static func apply(_ tables: [OutputTable], threshold: Int, breakdowns: [Breakdown],
                              previous: [String: OutputTable] = [:], previousPublished: [String: OutputTable]? = nil,
@@ -30,7 +30,9 @@ public enum SuppressionStage {
         // Rule 7 shows `c` where the previous window's table shows `c` after rules 1-6 (PRECISE.md
         // 35), and also where that table's own audit hid more: the previous month's run publishes
         // the audited table, and a value shown here that it hides would undo its audit for anyone
-        // holding both months. Hiding more than rules 1-7 is allowed; showing less is not.
+        // holding both months. Hiding more than rules 1-7 is allowed; showing less is not. That
+        // table's own-window cells do not depend on its own previous windows (`Audit.run`), so
+        // suppressing it alone gives exactly what its run published.
         var published = previousPublished ?? [:]
         if previousPublished == nil {
             for (w, t) in previous {
@@ -50,37 +52,18 @@ public enum SuppressionStage {
 }
 
 extension SuppressionStage {
-    /// The previous windows' feedback tables as their own runs publish them (PRECISE.md 35, 41):
-    /// `Reporting month` → the run of the month before, `Rolling 12 months` → the run of the
-    /// month a year before. Each of those runs' own rule 7 looks back again, so the chain goes
-    /// back to the first month with an answer; every month's table is suppressed once, oldest
-    /// first, each with its own previous windows, so the result is what each month's run writes
-    /// and never depends on the thread count.
-    ///
-    /// Feedback's relations in the audit are all within the feedback table (no identity joins it
-    /// to another table), so suppressing it alone gives the cells the whole run gives it.
-    public static func publishedPreviousFeedback(_ data: Dataset, _ ctx: ReportContext) -> [String: OutputTable] {
+    /// The unsuppressed feedback tables of the previous windows (PRECISE.md 35): the month before
+    /// for `Reporting month`, and the month a year before for `Rolling 12 months` (its rolling
+    /// window is the 12 months before). `apply` suppresses each alone to know what its own run
+    /// publishes: its own-window cells do not depend on its previous windows (`Audit.run`), and
+    /// feedback's relations never involve another table, so that is exactly what it publishes.
+    public static func previousFeedback(_ data: Dataset, _ ctx: ReportContext) -> [String: OutputTable] {
         guard ctx.suppression.threshold > 0 else { return [:] }
-        let answered = data.feedback.filter { $0.answerClass != nil }
-        guard let first = answered.map({ Month(containing: $0.receivedDate) }).min() else { return [:] }
         let windows = ctx.windows
-        // Months whose table some later month's rule 7 needs: every month from the first answer on.
-        let months = first.index <= ctx.period.index - 1
-            ? (first.index...(ctx.period.index - 1)).map { Month(index: $0) } : []
-        let raw = Parallel.map(partitions: months.count, threads: ctx.threads) { i in
-            FeedbackMetric.feedbackTable(data, ctx.with(period: months[i]).unsuppressed)
+        let periods = [ctx.period.adding(-1), ctx.period.adding(-12)]
+        let tables = Parallel.map(partitions: 2, threads: ctx.threads) { i in
+            FeedbackMetric.feedbackTable(data, ctx.with(period: periods[i]).unsuppressed)
         }
-        var published: [Int: OutputTable] = [:]
-        for (i, m) in months.enumerated() {
-            var prev: [String: OutputTable] = [:]
-            if let t = published[m.index - 1] { prev[windows[0].name] = t }
-            if let t = published[m.index - 12] { prev[windows[1].name] = t }
-            published[m.index] = apply([raw[i]], threshold: ctx.suppression.threshold, breakdowns: ctx.breakdowns,
-                                       previousPublished: prev).tables[0]
-        }
-        var out: [String: OutputTable] = [:]
-        if let t = published[ctx.period.index - 1] { out[windows[0].name] = t }
-        if let t = published[ctx.period.index - 12] { out[windows[1].name] = t }
-        return out
+        return [windows[0].name: tables[0], windows[1].name: tables[1]]
     }
 }
