@@ -1,38 +1,38 @@
 #!/usr/bin/env python3
-"""An attacker's view of one run's published tables (docs/DISCLOSURE.md "The audit").
+"""An attacker's view of one run's published tables, or of two consecutive months' runs
+(docs/DISCLOSURE.md "Checking it from outside").
 
 Written from the disclosure contract, not from the tool's code, so it checks the suppression
-stage by an independent route. It reads the published CSVs of one period folder (never the
-store), builds the relations an outsider can write down from the tables alone, and propagates
-exact integer bounds on every hidden cell (`c`) until nothing moves. A hidden cell whose lower
-and upper bounds meet is pinned: the attacker knows its value.
+stage by an independent route. It reads the published CSVs of one or two period folders (never
+the store), builds the relations an outsider can write down from the tables alone, and
+propagates exact integer bounds on every hidden cell (`c`) until nothing moves. A hidden cell
+whose lower and upper bounds meet is pinned; pinned to 1 or more, the attacker has recovered it.
 
-Relations used (each is first checked on rows where every cell is shown; a relation kind that
-fails there is reported and dropped, so a wrong guess about the tables cannot invent pins):
-  - sets: a breakdown's rows add up to the row one level up (a cohort column set back to
-    Total), and a filter with a Total value (respondent, domain, ...) likewise. Exact for
-    counts that add (episodes, responses, answers, episode-domains, sessions); for counts of
-    children, pupils and enrolments only bounds (the parent is at least each member and at most
-    their sum), except over gender and ethnicity_major, a child's own attributes;
-  - row identities: n = n_improved + n_no_change + n_declined, sessions possible = attended +
-    authorised + unauthorised, n_positive + n_neutral + n_negative = n_responses, and a part at
-    most its whole (n_met <= n_eligible, severe <= persistent, n_children <= n, ...);
-  - a shown percentage with its base: num/den*100 rounds to the shown value (1 dp);
-  - every hidden count is at least 1 (a true zero is shown as 0).
-Not modelled (yet): the previous-window and trend figures against other months, identities
-between tables (bands against distance travelled's n, rolling windows against months), means
-and intervals against their base.
+Relations used:
+  - sets: a breakdown's rows add up to the row one level up, and a filter with a Total value
+    likewise; exact for counts that add, bounds for children, pupils and enrolments (exact over
+    gender and ethnicity_major); the previous window's figures as bounds;
+  - row sums and parts within wholes;
+  - percentages against numerator and base by the tables' rounding (1 dp, half away from zero):
+    rates in a row, prev_pct_positive with prev_n_responses, a band's percentage of its baseline
+    band (z: that band is empty), a year-on change against the year before;
+  - identities between tables: bands and distance travelled's n, response-rate closures and
+    activity's closures (month; 12-month sum), timeliness open_over_* eligibility and activity's
+    open_at_month_end (and the same in both windows and measures), the attendance trend's last
+    month and attendance.csv, the rolling window holding the month and the month before;
+  - two folders (earlier, later): the later previous-window figures are the earlier month's,
+    and trend months both publish are the same figures;
+  - a hidden count is at least 1, but 0 in a row whose base is hidden and for a set's parent
+    whose other members are all 0 or hidden.
 
-Which relations are trusted: a relation kind false on any fully shown instance is dropped; an
-exact equation never seen fully shown is dropped too unless --trust-unverified (its bounds form,
-parent at least each member and at most their sum, stays). A hidden cell is at least 0, or at
-least 1 with --at-least-one (the contract's "a true zero shows 0"; the stage also hides the
-zeros of a row it hides whole, so an attacker relying on it can be wrong).
+Which relations are trusted: with --truth FOLDER (per folder, in order: the same run at
+--suppress-max 0) every relation is checked against the true values and a kind false anywhere
+is dropped and reported; without it, a kind false on a fully shown instance is dropped, and an
+exact equation never seen fully shown too unless --trust-unverified.
 
-Usage: scripts/attack.py OUT/PERIOD [--probe N] [--trust-unverified] [--at-least-one]
+Usage: scripts/attack.py OUT/PERIOD [OUT/NEXT_PERIOD] [--truth T0/PERIOD ...] [--probe N]
   --probe N  also try each value of a hidden cell whose range is at most N wide and keep only
-             those that leave the system consistent (exhaustive enumeration, one cell at a
-             time, around the propagated bounds); default 8, 0 turns it off.
+             those that leave the system consistent; default 8, 0 turns it off.
 """
 import csv, glob, os, sys
 from collections import defaultdict
