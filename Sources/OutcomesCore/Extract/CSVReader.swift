@@ -230,8 +230,9 @@ public final class CSVReader {
         }
 
         // Invariants: [0, end) holds bytes from the file; [r, end) is not parsed yet; the record
-        // in progress starts at `recStart` and its unescaped bytes so far are [recStart, w),
-        // w <= r (unescaping only shrinks). Field bounds are stored relative to `recStart`, so
+        // in progress starts at `recStart` and its unescaped fields so far lie in [recStart, w),
+        // w <= r (unescaping only shrinks; between fields w jumps to r, so bytes outside every
+        // field's bounds may sit between them). Field bounds are stored relative to `recStart`, so
         // moving the partial record to the buffer start needs no fix-up.
         var end = 0, r = 0, w = 0, recStart = 0, fieldOut = 0, fieldCount = 0
         // Where the current record's field bounds start in `bounds`: always 0 without blocks; in
@@ -330,8 +331,12 @@ public final class CSVReader {
             case .fieldStart:
                 let c = buf[r]
                 if c == space || c == tab { r += 1; continue }
-                fieldOut = w
+                // The output catches up with the input (skipping the separator and the spaces),
+                // so a field with nothing to unescape is never moved; the gap is outside every
+                // field's bounds.
                 if c == quote { r += 1; quoteLine = line; state = .quoted } else { state = .unquoted }
+                w = r
+                fieldOut = w
 
             case .unquoted:
                 // Hot loop: copy ordinary bytes until `,`, LF or CR. Bytes above `,` (digits,
@@ -354,6 +359,7 @@ public final class CSVReader {
                     Self.addField(buf, from: fieldOut, to: w, recStart: recStart, base: boundsBase,
                                   &bounds, &boundsCap, &fieldCount)
                     if c == comma {
+                        w = r  // past the comma: the next field starts in place (see .fieldStart)
                         fieldOut = w
                         if r < end && buf[r] > comma { continue fields }
                         state = .fieldStart

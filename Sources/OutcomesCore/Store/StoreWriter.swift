@@ -48,6 +48,8 @@ public struct StoreWriter {
         let st = try Prepared(db, """
             INSERT OR REPLACE INTO episodes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
+        // The same for every row: bound once (a reset keeps bindings).
+        st.text(19, file)
         for e in episodes {
             st.text(1, e.episodeID); st.text(2, e.childID); st.text(3, e.familyID); st.text(4, e.service)
             st.text(5, e.locality); st.text(6, e.level); st.day(7, e.referralDate); st.day(8, e.allocationDate)
@@ -55,7 +57,7 @@ public struct StoreWriter {
             st.day(12, e.closureDate); st.text(13, e.closureReason); st.text(14, e.birthMonth?.text)
             st.text(15, e.gender); st.text(16, e.ethnicity)
             if let s = e.send { st.int(17, s ? 1 : 0) } else { st.null(17) }
-            st.text(18, e.schoolURN); st.text(19, file)
+            st.text(18, e.schoolURN)
             try st.step()
         }
     }
@@ -63,9 +65,10 @@ public struct StoreWriter {
     /// Inserts or replaces outcome scores by their key.
     public func upsert(outcomes: [OutcomeScore], file: String) throws {
         let st = try Prepared(db, "INSERT OR REPLACE INTO outcomes VALUES (?,?,?,?,?,?,?)")
+        st.text(7, file)
         for o in outcomes {
             st.text(1, o.episodeID); st.day(2, o.assessmentDate); st.text(3, o.stage.code); st.text(4, o.domain)
-            st.text(5, o.ratedBy.rawValue); st.int(6, o.score); st.text(7, file)
+            st.text(5, o.ratedBy.rawValue); st.int(6, o.score)
             try st.step()
         }
     }
@@ -73,11 +76,11 @@ public struct StoreWriter {
     /// Inserts or replaces feedback answers by their key.
     public func upsert(feedback: [FeedbackAnswer], file: String) throws {
         let st = try Prepared(db, "INSERT OR REPLACE INTO feedback VALUES (?,?,?,?,?,?,?,?,?,?)")
+        st.text(10, file)
         for f in feedback {
             st.text(1, f.responseID); st.text(2, f.question); st.text(3, f.episodeID); st.text(4, f.service)
             st.day(5, f.receivedDate); st.text(6, f.respondent); st.text(7, f.instrument); st.text(8, f.answer)
             if let c = f.answerClass { st.int(9, c.rawValue) } else { st.null(9) }
-            st.text(10, file)
             try st.step()
         }
     }
