@@ -254,14 +254,40 @@ final class Prepared {
         }
         stmt = s
     }
-    deinit { sqlite3_finalize(stmt) }
+    deinit {
+        sqlite3_finalize(stmt)
+        for s in slots where s.cap > 0 { s.ptr.deallocate() }
+    }
+
+    /// One reusable buffer per parameter: a text value is copied there and bound SQLITE_STATIC.
+    /// With SQLITE_TRANSIENT SQLite mallocs and frees a copy for every bind (a rebind releases the
+    /// last one), which was most of the cost of binding ~2.8 million values in a county load
+    /// (issue 16). The buffer stays valid until the parameter is bound again, which is after the
+    /// step that reads it, or until the statement is finalised.
+    private struct Slot { var ptr = UnsafeMutablePointer<UInt8>(bitPattern: 1)!; var cap = 0 }
+    private var slots: [Slot] = []
+
+    private func bindCopy(_ i: Int32, _ src: UnsafeRawPointer?, _ n: Int) {
+        let k = Int(i)
+        if k >= slots.count { slots.append(contentsOf: repeatElement(Slot(), count: k + 1 - slots.count)) }
+        if slots[k].cap < Swift.max(n, 1) {
+            // Bound right below, so SQLite never reads the old buffer after it is freed.
+            if slots[k].cap > 0 { slots[k].ptr.deallocate() }
+            var cap = 16
+            while cap < n { cap *= 2 }
+            slots[k] = Slot(ptr: .allocate(capacity: cap), cap: cap)
+        }
+        if n > 0, let src { slots[k].ptr.update(from: src.assumingMemoryBound(to: UInt8.self), count: n) }
+        let p = UnsafeRawPointer(slots[k].ptr).assumingMemoryBound(to: CChar.self)
+        _ = sqlite3_bind_text(stmt, i, p, Int32(n), nil)  // nil: SQLITE_STATIC
+    }
 
     func text(_ i: Int32, _ v: String?) {
         guard var s = v else { sqlite3_bind_null(stmt, i); return }
-        s.withUTF8 { b in _ = sqlite3_bind_text(stmt, i, UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(b.count), Prepared.transient) }
+        s.withUTF8 { b in bindCopy(i, b.baseAddress.map(UnsafeRawPointer.init), b.count) }
     }
     func ascii(_ i: Int32, _ b: UnsafeBufferPointer<UInt8>) {
-        _ = sqlite3_bind_text(stmt, i, UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(b.count), Prepared.transient)
+        bindCopy(i, b.baseAddress.map(UnsafeRawPointer.init), b.count)
     }
     /// Binds a date as ISO `YYYY-MM-DD` text, formatted on the stack (no String per value).
     func day(_ i: Int32, _ d: Day?) {
