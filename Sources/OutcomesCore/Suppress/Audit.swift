@@ -5,6 +5,8 @@
 /// order), and audits again until no hidden count is pinned.
 struct Audit {
     let work: SuppressionWork
+    /// Workers for propagating the changed parts of a round (the result never depends on it).
+    var threads = 1
 
     /// A count of one row: table, row, count name.
     struct Ref: Hashable, Comparable {
@@ -16,10 +18,14 @@ struct Audit {
     /// could protect (a threshold of 1 pins every small count at 1, for one).
     func run() -> Int {
         var unresolvedLast = 0
+        var propagation = AuditPropagation(threads: threads)
+        // One node index for every round: cleared after each, not allocated again.
+        var nodes: AuditNodeIndex? = AuditNodeIndex(work: work)
         for _ in 0..<10_000 {
-            var model = AuditModel(work: work)
+            var model = AuditModel(work: work, nodes: nodes.take()!)
             model.build()
-            model.intervals.propagate()
+            // Part by part, unchanged parts reused: the bounds `intervals.propagate()` gives.
+            propagation.propagate(&model.intervals)
             var touched = Set<Int>()
             var hid = false
             var unresolved = 0
@@ -35,6 +41,8 @@ struct Audit {
                 if model.hide(c.node) { hid = true }
             }
             unresolvedLast = unresolved
+            model.nodeOf.clear(model.refOf)
+            nodes = model.nodeOf
             if !hid { break }
         }
         return unresolvedLast
@@ -45,13 +53,14 @@ struct Audit {
 struct AuditModel {
     let work: SuppressionWork
     var intervals = Intervals()
-    var nodeOf: [Audit.Ref: Int] = [:]
+    var nodeOf: AuditNodeIndex
     var refOf: [Audit.Ref] = []
     /// Nodes of hidden counts, in row order.
     var hiddenNodes: [Int] = []
-    private var relationsByNode: [Int: [Int]] = [:]
+    /// Relations of each node, ascending (indexed by node).
+    private var relationsByNode: [[Int]] = []
 
-    init(work: SuppressionWork) { self.work = work }
+    init(work: SuppressionWork, nodes: AuditNodeIndex? = nil) { self.work = work; nodeOf = nodes ?? AuditNodeIndex(work: work) }
 
     /// The node of a count, made on first use: a shown count is a constant, a hidden one a
     /// variable from 1 (a true zero shows 0) to T where rules 1, 2 or 6 hid it, else unbounded.
@@ -104,10 +113,14 @@ struct AuditModel {
         // A relation of constants alone tells nothing.
         guard r.nodes.contains(where: { !intervals.fixed[$0] }) else { return }
         intervals.relations.append(r)
-        for n in Set(r.nodes) { relationsByNode[n, default: []].append(intervals.relations.count - 1) }
+        let ri = intervals.relations.count - 1
+        for n in r.nodes {
+            while relationsByNode.count <= n { relationsByNode.append([]) }
+            if relationsByNode[n].last != ri { relationsByNode[n].append(ri) }
+        }
     }
 
-    func relationsOf(_ n: Int) -> [Int] { relationsByNode[n] ?? [] }
+    func relationsOf(_ n: Int) -> [Int] { n < relationsByNode.count ? relationsByNode[n] : [] }
 
     /// The smallest non-zero shown count of a relation (ties: the first in row order).
     func smallestShown(in ri: Int) -> Int? {

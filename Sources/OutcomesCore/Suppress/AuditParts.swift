@@ -1,0 +1,207 @@
+/// The audit's data structures for speed (PRECISE.md 41): a flat node index in place of a
+/// dictionary keyed by text, and propagation by independent parts, each part's result kept for
+/// the next round.
+///
+/// Why parts: a relation changes only its hidden (variable) counts, and a shown count is a
+/// constant no relation moves, so relations joined only through shown counts never influence one
+/// another. Propagating each part on its own in relation order gives exactly the bounds, and the
+/// "which relation moved it last" of each node, that one queue over all relations gives: the
+/// queue's work on a part is the same sequence either way. A county report audits about twenty
+/// rounds and each round hides a few cells, so most parts come back unchanged and their bounds
+/// are reused instead of propagated again; the changed ones run side by side on the workers.
+struct AuditPropagation {
+    /// The guard of `Intervals.propagate` against creeping bounds; when the parts together take
+    /// this many tightenings, the round falls back to one queue over all relations, so the
+    /// guard cuts where it always did.
+    static let maxSteps = 5_000_000
+
+    let threads: Int
+    /// Each part of the last round, by its exact description (relations and starting bounds).
+    private var seen: [[Int]: Outcome] = [:]
+
+    init(threads: Int) { self.threads = max(1, threads) }
+
+    /// One part's bounds after propagation, numbered within the part.
+    struct Outcome: Sendable {
+        var lo: [Int]
+        var hi: [Int]
+        var lastLo: [(relation: Int, step: Int)?]
+        var lastHi: [(relation: Int, step: Int)?]
+        /// Tightenings it took (the largest step it recorded).
+        var steps: Int
+    }
+
+    /// Relations joined through hidden counts, with their nodes numbered within the part.
+    struct Part: Sendable {
+        /// Global relation indices, ascending.
+        var relations: [Int] = []
+        /// Global node of each local node, in order of first use in `relations`.
+        var nodes: [Int] = []
+        /// The relations over local nodes.
+        var local: [Intervals.Relation] = []
+        /// Kind and local nodes of every relation, then each node's lo, hi and fixed: the whole
+        /// input of the part's propagation.
+        var key: [Int] = []
+    }
+
+    /// Propagates `iv`'s relations to a fixpoint; the same bounds as `iv.propagate()`.
+    mutating func propagate(_ iv: inout Intervals) {
+        let parts = Self.parts(iv)
+        var outcomes = [Outcome?](repeating: nil, count: parts.count)
+        var fresh: [Int] = []
+        var firstWithKey: [[Int]: Int] = [:]
+        var sameAs: [(part: Int, first: Int)] = []
+        for (i, p) in parts.enumerated() {
+            if let o = seen[p.key] { outcomes[i] = o; continue }
+            if let f = firstWithKey[p.key] { sameAs.append((i, f)); continue }
+            firstWithKey[p.key] = i
+            fresh.append(i)
+        }
+        let snapshot = iv, todo = fresh.map { parts[$0] }
+        let computed = Parallel.map(partitions: todo.count, threads: threads) { k in Self.run(todo[k], snapshot) }
+        for (k, i) in fresh.enumerated() { outcomes[i] = computed[k] }
+        for s in sameAs { outcomes[s.part] = outcomes[s.first] }
+        let steps = outcomes.reduce(0) { $0 + $1!.steps }
+        var next: [[Int]: Outcome] = [:]
+        for (i, p) in parts.enumerated() { next[p.key] = outcomes[i]! }
+        seen = next
+        guard steps < Self.maxSteps else { iv.propagate(maxSteps: Self.maxSteps); return }
+        for (i, p) in parts.enumerated() {
+            let o = outcomes[i]!
+            for (l, g) in p.nodes.enumerated() where !iv.fixed[g] {
+                iv.lo[g] = o.lo[l]
+                iv.hi[g] = o.hi[l]
+                iv.lastLo[g] = o.lastLo[l].map { (p.relations[$0.relation], $0.step) }
+                iv.lastHi[g] = o.lastHi[l].map { (p.relations[$0.relation], $0.step) }
+            }
+        }
+    }
+
+    /// One part propagated on its own by `Intervals.propagate`.
+    static func run(_ p: Part, _ iv: Intervals) -> Outcome {
+        var s = Intervals()
+        for g in p.nodes { _ = s.add(lo: iv.lo[g], hi: iv.hi[g], fixed: iv.fixed[g]) }
+        s.relations = p.local
+        s.propagate(maxSteps: maxSteps)
+        var steps = 0
+        for x in s.lastLo { if let x { steps = max(steps, x.step) } }
+        for x in s.lastHi { if let x { steps = max(steps, x.step) } }
+        return Outcome(lo: s.lo, hi: s.hi, lastLo: s.lastLo, lastHi: s.lastHi, steps: steps)
+    }
+
+    /// The parts of `iv`'s relations, ordered by their first relation. A relation of constants
+    /// alone moves nothing and belongs to no part.
+    static func parts(_ iv: Intervals) -> [Part] {
+        let n = iv.lo.count
+        var parent = Array(0..<n)
+        func find(_ x: Int) -> Int {
+            var x = x
+            while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
+            return x
+        }
+        let nodesOf = iv.relations.map(\.nodes)
+        for ns in nodesOf {
+            var root = -1
+            for v in ns where !iv.fixed[v] {
+                let r = find(v)
+                if root < 0 { root = r } else if r != root { parent[r] = root }
+            }
+        }
+        var partOfRoot = [Int](repeating: -1, count: n)
+        var parts: [Part] = []
+        for (ri, ns) in nodesOf.enumerated() {
+            guard let v = ns.first(where: { !iv.fixed[$0] }) else { continue }
+            let r = find(v)
+            if partOfRoot[r] < 0 { partOfRoot[r] = parts.count; parts.append(Part()) }
+            parts[partOfRoot[r]].relations.append(ri)
+        }
+        var localOf = [Int](repeating: -1, count: n)
+        for pi in parts.indices {
+            var p = parts[pi]
+            for ri in p.relations {
+                let rel = iv.relations[ri]
+                p.key.append(rel.kindCode)
+                p.key.append(nodesOf[ri].count)
+                for g in nodesOf[ri] {
+                    if localOf[g] < 0 { localOf[g] = p.nodes.count; p.nodes.append(g) }
+                    p.key.append(localOf[g])
+                }
+                p.local.append(rel.mapNodes { localOf[$0] })
+            }
+            for g in p.nodes {
+                p.key.append(iv.lo[g]); p.key.append(iv.hi[g]); p.key.append(iv.fixed[g] ? 1 : 0)
+                localOf[g] = -1
+            }
+            parts[pi] = p
+        }
+        return parts
+    }
+}
+
+extension Intervals.Relation {
+    /// A number per kind of relation, for a part's description.
+    var kindCode: Int {
+        switch self {
+        case .sum: return 0
+        case .bounded: return 1
+        case .atLeastSum: return 2
+        }
+    }
+
+    /// The same relation over other node numbers.
+    func mapNodes(_ f: (Int) -> Int) -> Intervals.Relation {
+        switch self {
+        case let .sum(p, ms): return .sum(parent: f(p), members: ms.map(f))
+        case let .bounded(p, ms): return .bounded(parent: f(p), members: ms.map(f))
+        case let .atLeastSum(w, ps): return .atLeastSum(whole: f(w), parts: ps.map(f))
+        }
+    }
+}
+
+/// The node of each count of one audit round, by table, row and column, in flat arrays (a
+/// round looks a count up several times for every relation it is in).
+struct AuditNodeIndex {
+    private var base: [Int] = []
+    private var width: [Int] = []
+    private var cellColumns: [Int] = []
+    private var slots: [Int32]
+    /// Counts outside the tables' shapes (never expected), kept exactly all the same.
+    private var other: [Audit.Ref: Int] = [:]
+
+    init(work: SuppressionWork) {
+        var offset = 0
+        for t in work.tables {
+            let cells = max(t.indicators.count, t.rows.map(\.cells.count).max() ?? 0)
+            let unshown = max(t.unshownCounts.count, t.rows.map(\.unshown.count).max() ?? 0)
+            base.append(offset); cellColumns.append(cells); width.append(cells + unshown)
+            offset += (cells + unshown) * t.rows.count
+        }
+        slots = [Int32](repeating: -1, count: offset)
+    }
+
+    private func index(_ r: Audit.Ref) -> Int? {
+        guard r.t >= 0, r.t < base.count, r.r >= 0 else { return nil }
+        let c = r.column >= 1000 ? cellColumns[r.t] + r.column - 1000 : r.column
+        guard c >= 0, c < width[r.t] else { return nil }
+        let i = base[r.t] + r.r * width[r.t] + c
+        return i < (r.t + 1 < base.count ? base[r.t + 1] : slots.count) ? i : nil
+    }
+
+    /// Forgets the nodes of `refs` (the last round's), so the next round reuses the arrays
+    /// instead of allocating and zeroing them again.
+    mutating func clear(_ refs: [Audit.Ref]) {
+        for r in refs { if let i = index(r) { slots[i] = -1 } }
+        other = [:]
+    }
+
+    subscript(ref: Audit.Ref) -> Int? {
+        get {
+            guard let i = index(ref) else { return other[ref] }
+            return slots[i] < 0 ? nil : Int(slots[i])
+        }
+        set {
+            guard let i = index(ref) else { other[ref] = newValue; return }
+            slots[i] = Int32(newValue ?? -1)
+        }
+    }
+}
