@@ -114,6 +114,17 @@ import Testing
         #expect(Self.same(whole, byParts))
     }
 
+    /// The row key appended piece by piece is the joined key it replaced (empty parts included).
+    @Test func rowKeyIsTheJoinedKey() {
+        let cases: [(String, String, [String], [String])] = [
+            ("Reporting month", "service x locality", ["Early Help", "North", "Total", "Total", "Total", "Total"], ["Total"]),
+            ("", "", [], []), ("2026-10", "Total", CohortAttributes.totals, ["a", "", "é\u{1F}"]),
+        ]
+        for (w, b, c, f) in cases {
+            #expect(SuppressionWork.key(w, b, c, f) == ([w, b] + c + f).joined(separator: "\u{1F}"))
+        }
+    }
+
     @Test func nodeIndexMatchesADictionary() {
         let rows = (0..<7).map { i in
             OutputRow(window: "w", breakdown: "Total", cohort: CohortAttributes.totals, filters: [],

@@ -37,8 +37,6 @@ struct AuditPropagation {
         var relations: [Int] = []
         /// Global node of each local node, in order of first use in `relations`.
         var nodes: [Int] = []
-        /// The relations over local nodes.
-        var local: [Intervals.Relation] = []
         /// Kind and local nodes of every relation, then each node's lo, hi and fixed: the whole
         /// input of the part's propagation.
         var key: [Int] = []
@@ -80,8 +78,9 @@ struct AuditPropagation {
     /// One part propagated on its own by `Intervals.propagate`.
     static func run(_ p: Part, _ iv: Intervals) -> Outcome {
         var s = Intervals()
-        for g in p.nodes { _ = s.add(lo: iv.lo[g], hi: iv.hi[g], fixed: iv.fixed[g]) }
-        s.relations = p.local
+        var localOf: [Int: Int] = [:]
+        for (l, g) in p.nodes.enumerated() { _ = s.add(lo: iv.lo[g], hi: iv.hi[g], fixed: iv.fixed[g]); localOf[g] = l }
+        s.relations = p.relations.map { iv.relations[$0].mapNodes { localOf[$0]! } }
         s.propagate(maxSteps: maxSteps)
         var steps = 0
         for x in s.lastLo { if let x { steps = max(steps, x.step) } }
@@ -99,19 +98,20 @@ struct AuditPropagation {
             while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
             return x
         }
-        let nodesOf = iv.relations.map(\.nodes)
-        for ns in nodesOf {
+        // The first hidden count of each relation (-1: none), uniting the others with it.
+        var firstVariable = [Int](repeating: -1, count: iv.relations.count)
+        for (ri, rel) in iv.relations.enumerated() {
             var root = -1
-            for v in ns where !iv.fixed[v] {
+            rel.forEachNode { v in
+                guard !iv.fixed[v] else { return }
                 let r = find(v)
-                if root < 0 { root = r } else if r != root { parent[r] = root }
+                if root < 0 { root = r; firstVariable[ri] = v } else if r != root { parent[r] = root }
             }
         }
         var partOfRoot = [Int](repeating: -1, count: n)
         var parts: [Part] = []
-        for (ri, ns) in nodesOf.enumerated() {
-            guard let v = ns.first(where: { !iv.fixed[$0] }) else { continue }
-            let r = find(v)
+        for ri in iv.relations.indices where firstVariable[ri] >= 0 {
+            let r = find(firstVariable[ri])
             if partOfRoot[r] < 0 { partOfRoot[r] = parts.count; parts.append(Part()) }
             parts[partOfRoot[r]].relations.append(ri)
         }
@@ -121,12 +121,11 @@ struct AuditPropagation {
             for ri in p.relations {
                 let rel = iv.relations[ri]
                 p.key.append(rel.kindCode)
-                p.key.append(nodesOf[ri].count)
-                for g in nodesOf[ri] {
+                p.key.append(rel.nodeCount)
+                rel.forEachNode { g in
                     if localOf[g] < 0 { localOf[g] = p.nodes.count; p.nodes.append(g) }
                     p.key.append(localOf[g])
                 }
-                p.local.append(rel.mapNodes { localOf[$0] })
             }
             for g in p.nodes {
                 p.key.append(iv.lo[g]); p.key.append(iv.hi[g]); p.key.append(iv.fixed[g] ? 1 : 0)
@@ -145,6 +144,26 @@ extension Intervals.Relation {
         case .sum: return 0
         case .bounded: return 1
         case .atLeastSum: return 2
+        }
+    }
+
+    /// `nodes.count`, without making the array.
+    var nodeCount: Int {
+        switch self {
+        case let .sum(_, ms), let .bounded(_, ms): return 1 + ms.count
+        case let .atLeastSum(_, ps): return 1 + ps.count
+        }
+    }
+
+    /// Calls `body` on each of `nodes` in order, without making the array.
+    func forEachNode(_ body: (Int) -> Void) {
+        switch self {
+        case let .sum(p, ms), let .bounded(p, ms):
+            body(p)
+            for m in ms { body(m) }
+        case let .atLeastSum(w, ps):
+            body(w)
+            for p in ps { body(p) }
         }
     }
 
