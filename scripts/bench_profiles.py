@@ -5,9 +5,14 @@ Generates the same attendance rows three ways: a contract file, a profiled expor
 are renamed (rows pass through the mapping step without copying) and a profiled export that also
 needs value maps and month-first dates (each row rebuilt in contract order); and a 50,000-row
 episodes workbook. Times `outcomes load` into a fresh store, alternating rounds, and reports
-medians with peak memory (from /usr/bin/time -v).
+medians with peak memory (from /usr/bin/time -v). Each profiled case is also divided by the
+contract file's time in the same round, and the median of those ratios is printed: on a shared
+machine the load drifts between rounds, and a same-round ratio cancels most of it.
 
 Usage: python3 scripts/bench_profiles.py [--rows N] [--runs K] [--bin .build/release/outcomes]
+                                         [--keep DIR]
+--keep DIR writes the generated folders under DIR and leaves them there (with --runs 0, only
+generates them: for a profiler such as callgrind).
 """
 import argparse, datetime, os, random, re, shutil, statistics, subprocess, sys, tempfile
 
@@ -16,10 +21,12 @@ ap.add_argument("--rows", type=int, default=2_000_000)
 ap.add_argument("--runs", type=int, default=5)
 ap.add_argument("--bin", default=".build/release/outcomes")
 ap.add_argument("--workbook-rows", type=int, default=50_000)
+ap.add_argument("--keep", help="write the generated folders here and keep them")
 a = ap.parse_args()
 here = os.path.dirname(os.path.abspath(__file__))
 binary = os.path.abspath(a.bin)
-work = tempfile.mkdtemp(prefix="bench-profiles-")
+work = os.path.abspath(a.keep) if a.keep else tempfile.mkdtemp(prefix="bench-profiles-")
+os.makedirs(work, exist_ok=True)
 
 def folder(name, files):
     d = os.path.join(work, name); os.makedirs(d, exist_ok=True)
@@ -72,6 +79,9 @@ def run(extracts, profiles):
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1)) / 1024
     return secs, rss
 
+if a.runs == 0:
+    for k, (ex, pr) in cases.items(): print("%-40s --extracts %s --profiles %s" % (k, ex, pr or os.path.join(work, "none")))
+    sys.exit(0)
 times = {k: [] for k in cases}; mem = {k: [] for k in cases}
 for r in range(a.runs):
     for k, (ex, pr) in cases.items():
@@ -80,6 +90,8 @@ base = statistics.median(times["contract file"])
 print("%d attendance rows (%.0f MB), medians of %d alternating rounds:" % (a.rows, len(csv["contract"]) / 1e6, a.runs))
 for k in cases:
     t = statistics.median(times[k])
-    ratio = " (%.2fx the contract file)" % (t / base) if k.startswith("profiled") else ""
+    same = sorted(x / c for x, c in zip(times[k], times["contract file"]))
+    ratio = (" (%.2fx the contract file; same-round ratios median %.2fx, %.2f-%.2fx)"
+             % (t / base, statistics.median(same), same[0], same[-1])) if k.startswith("profiled") else ""
     print("  %-40s %6.2f s  peak %4.0f MiB%s" % (k, t, max(mem[k]), ratio))
-shutil.rmtree(work)
+if not a.keep: shutil.rmtree(work)

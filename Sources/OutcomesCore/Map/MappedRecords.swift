@@ -2,17 +2,24 @@ import Foundation
 
 /// One row after mapping: the record the validators read through `header`, where it came from,
 /// and what the source said in the columns the mapping rewrote.
+///
+/// Like its record's bytes, a mapped record is valid only during the call that hands it out. It
+/// holds no counted reference (the file's facts are behind `unowned(unsafe)`), so handing one
+/// on per row costs no retain and release (issue 10's speed target).
 public struct MappedRecord {
     /// Fields laid out as the file's `HeaderMap` says (contract order when the mapping rewrote
     /// values; the source's own order when it only renamed columns).
     public let record: CSVRecord
-    public let header: HeaderMap
-    public let location: SourceLocation
     /// The source row, and per contract column (bit c) whether the mapping changed its value
     /// (value maps, `MDY` dates); rejects show the source's value, as the person's file has it.
     let sourceRecord: CSVRecord?
     let rewritten: UInt64
-    let sourceIndex: [Int]
+    /// Kept alive by `MappedRecords.forEach` for the whole file.
+    unowned(unsafe) let file: MappedFile
+
+    public var header: HeaderMap { file.header }
+    public var location: SourceLocation { SourceLocation(line: record.line, sheet: file.sheet) }
+    var sourceIndex: [Int] { file.sourceIndex }
 
     /// The mapped value of a contract column ("" when empty or absent).
     public func value(_ column: String) -> String {
@@ -25,6 +32,18 @@ public struct MappedRecord {
         guard let c = ExtractSchema.names(for: header.kind).firstIndex(of: column), rewritten & (1 << UInt64(c)) != 0,
               let src = sourceRecord else { return nil }
         return src.string(sourceIndex[c])
+    }
+}
+
+/// What every mapped row of one file shares.
+final class MappedFile {
+    let header: HeaderMap
+    let sheet: String?
+    /// Per contract column, its field in the source row (-1 absent).
+    let sourceIndex: [Int]
+
+    init(header: HeaderMap, sheet: String?, sourceIndex: [Int]) {
+        self.header = header; self.sheet = sheet; self.sourceIndex = sourceIndex
     }
 }
 
@@ -57,15 +76,6 @@ public final class MappedRecords {
         names = ExtractSchema.names(for: kind)
     }
 
-    /// How one contract column is filled.
-    private struct Plan {
-        var source = -1
-        var constant: [UInt8]?
-        var values: ValueMap?
-        var monthFirst = false
-        var cache: [String: [UInt8]?] = [:]
-    }
-
     /// Reads the source: `header` once with the file's map, then `record` per data row, or
     /// `reject` for a row whose field count differs from the header's, with the physical lines it
     /// spans (the reject limit weighs records by lines, PRECISE.md 29). Rows above the profile's
@@ -75,18 +85,17 @@ public final class MappedRecords {
     public func forEach(header: (HeaderMap) throws -> Void, record: (MappedRecord) throws -> Void,
                         reject: (Reject, Int) throws -> Void) throws {
         let headerRow = profile?.headerRow ?? 1
-        var plans: [Plan] = []
-        var map: HeaderMap?
+        var plans: [ColumnPlan] = []
+        var mapper = RowMapper([])
+        defer { mapper.free() }
+        var map: MappedFile?
         var copy = false
         var headerCount = 0
-        var out: [UInt8] = []
-        var bounds: [Int32] = []
-        var sourceIndex: [Int] = []
         let sheet = source.sheet
         let file = source.file
         let dateColumns = Self.dateColumns(kind)
         try source.forEachRow { rec in
-            guard let h = map else {
+            guard let mf = map else {
                 if rec.line < headerRow { return }
                 headerCount = rec.fieldCount
                 let headers = (0..<rec.fieldCount).map { HeaderMap.clean(rec.string($0), first: $0 == 0) }
@@ -102,19 +111,18 @@ public final class MappedRecords {
                 copy = source.ragged || plans.contains { $0.constant != nil || $0.values != nil }
                     || (profile?.monthFirst == true && plans.indices.contains { dateColumns.contains($0) && plans[$0].source >= 0 })
                 for c in plans.indices where profile?.monthFirst == true && dateColumns.contains(c) { plans[c].monthFirst = true }
-                sourceIndex = plans.map(\.source)
+                if copy { mapper.free(); mapper = RowMapper(plans) }
                 let used = Set(plans.map(\.source))
                 let extra = headers.indices.filter { !used.contains($0) && !headers[$0].isEmpty }.map { headers[$0] }
                 let hm = copy
                     ? HeaderMap(kind: kind, fieldCount: names.count, fieldIndex: Array(names.indices), extraColumns: extra)
                     : HeaderMap(kind: kind, fieldCount: headerCount, fieldIndex: plans.map(\.source), extraColumns: extra)
-                map = hm
+                map = MappedFile(header: hm, sheet: sheet, sourceIndex: plans.map(\.source))
                 try header(hm)
                 return
             }
-            let location = SourceLocation(line: rec.line, sheet: sheet)
             guard copy else {
-                try record(MappedRecord(record: rec, header: h, location: location, sourceRecord: nil, rewritten: 0, sourceIndex: sourceIndex))
+                try record(MappedRecord(record: rec, sourceRecord: nil, rewritten: 0, file: mf))
                 return
             }
             if rec.fieldCount > headerCount || (!source.ragged && rec.fieldCount != headerCount) {
@@ -124,47 +132,16 @@ public final class MappedRecords {
                 try reject(r, rec.lineSpan)
                 return
             }
-            out.removeAll(keepingCapacity: true)
-            bounds.removeAll(keepingCapacity: true)
-            var rewritten: UInt64 = 0
-            for c in plans.indices {
-                bounds.append(Int32(out.count))
-                if let k = plans[c].constant {
-                    out.append(contentsOf: k)
-                } else if plans[c].source >= 0 {
-                    let b = rec.bytes(plans[c].source)
-                    let start = out.count
-                    if let vm = plans[c].values, !b.isEmpty || vm.plain[""] != nil {
-                        let s = String(decoding: b, as: UTF8.self)
-                        let mapped: [UInt8]?
-                        if let hit = plans[c].cache[s] { mapped = hit } else {
-                            mapped = vm.map(s).map { Array(Self.trim($0).utf8) }
-                            if plans[c].cache.count < 10_000 { plans[c].cache[s] = mapped }
-                        }
-                        if let m = mapped { out.append(contentsOf: m); rewritten |= 1 << UInt64(c) } else { out.append(contentsOf: b) }
-                    } else {
-                        out.append(contentsOf: b)
-                    }
-                    if plans[c].monthFirst, Self.swapMonthFirst(&out, from: start) { rewritten |= 1 << UInt64(c) }
-                }
-                bounds.append(Int32(out.count))
-            }
-            if out.isEmpty { out.append(0) }
-            try out.withUnsafeBufferPointer { ob in
-                try bounds.withUnsafeBufferPointer { bb in
-                    let mapped = CSVRecord(line: rec.line, fieldCount: plans.count, base: ob.baseAddress!, bounds: bb.baseAddress!,
-                                           lineSpan: rec.lineSpan)
-                    try record(MappedRecord(record: mapped, header: h, location: location, sourceRecord: rec,
-                                            rewritten: rewritten, sourceIndex: sourceIndex))
-                }
+            try mapper.map(rec) { mapped, rewritten in
+                try record(MappedRecord(record: mapped, sourceRecord: rec, rewritten: rewritten, file: mf))
             }
         }
         if map == nil { throw ExtractError.noHeader(file: file) }
     }
 
     /// Finds each contract column's source header (PROFILES.md 2, 15) and its constant and values.
-    private func resolve(headers: [String]) throws -> [Plan] {
-        var plans = [Plan](repeating: Plan(), count: names.count)
+    private func resolve(headers: [String]) throws -> [ColumnPlan] {
+        var plans = [ColumnPlan](repeating: ColumnPlan(), count: names.count)
         let required = ExtractSchema.columns(for: kind).map(\.required)
         for (c, name) in names.enumerated() {
             if let k = profile?.constants[name] {
@@ -198,29 +175,29 @@ public final class MappedRecords {
         return Set(ExtractSchema.names(for: kind).indices.filter { dated.contains(ExtractSchema.names(for: kind)[$0]) })
     }
 
-    /// Rewrites `M/D/YYYY…` at `out[from...]` as `D/M/YYYY…` so the contract's day-first reading
-    /// gives the month-first date (PROFILES.md 5); ISO dates and other text are left alone.
-    /// Returns true when it swapped.
-    static func swapMonthFirst(_ out: inout [UInt8], from: Int) -> Bool {
-        let slash = UInt8(ascii: "/")
-        func digits(_ i: Int) -> Int {
-            var j = i
-            while j < out.count && j - i < 3 && out[j] >= 0x30 && out[j] <= 0x39 { j += 1 }
-            return j - i
-        }
-        let m = digits(from)
-        guard (1...2).contains(m), from + m < out.count, out[from + m] == slash else { return false }
-        let d = digits(from + m + 1)
-        guard (1...2).contains(d), from + m + 1 + d < out.count, out[from + m + 1 + d] == slash else { return false }
+    /// Rewrites `M/D/YYYY…` in the `count` bytes at `p` as `D/M/YYYY…` so the contract's
+    /// day-first reading gives the month-first date (PROFILES.md 5); ISO dates and other text are
+    /// left alone. Returns true when it swapped.
+    @inline(__always)
+    static func swapMonthFirst(_ p: UnsafeMutablePointer<UInt8>, count: Int) -> Bool {
+        @inline(__always) func digit(_ i: Int) -> Bool { i < count && p[i] &- 0x30 < 10 }
+        @inline(__always) func slash(_ i: Int) -> Bool { i < count && p[i] == 0x2F }
+        // One or two digits, a slash, one or two digits, a slash.
+        guard digit(0) else { return false }
+        let m: Int
+        if slash(1) { m = 1 } else if digit(1) && slash(2) { m = 2 } else { return false }
+        guard digit(m + 1) else { return false }
+        let d: Int
+        if slash(m + 2) { d = 1 } else if digit(m + 2) && slash(m + 3) { d = 2 } else { return false }
         // In place, without allocating: day digits, slash, month digits (same length overall).
-        let m0 = out[from], m1 = out[from + m - 1]
-        let d0 = out[from + m + 1], d1 = out[from + m + d]
-        var i = from
-        out[i] = d0; i += 1
-        if d == 2 { out[i] = d1; i += 1 }
-        out[i] = slash; i += 1
-        out[i] = m0; i += 1
-        if m == 2 { out[i] = m1 }
+        let m0 = p[0], m1 = p[m - 1]
+        let d0 = p[m + 1], d1 = p[m + d]
+        var i = 0
+        p[i] = d0; i += 1
+        if d == 2 { p[i] = d1; i += 1 }
+        p[i] = 0x2F; i += 1
+        p[i] = m0; i += 1
+        if m == 2 { p[i] = m1 }
         return true
     }
 
