@@ -17,7 +17,7 @@ struct AuditPropagation {
 
     let threads: Int
     /// Each part of the last round, by its exact description (relations and starting bounds).
-    private var seen: [[Int]: Outcome] = [:]
+    private var seen: [PartKey: Outcome] = [:]
 
     init(threads: Int) { self.threads = max(1, threads) }
 
@@ -42,26 +42,37 @@ struct AuditPropagation {
         var key: [Int] = []
     }
 
+    /// A part's description with its hash worked out once: a round looks every part up twice,
+    /// and hashing the whole description each time cost more than propagating the parts.
+    struct PartKey: Hashable {
+        let words: [Int]
+        let hash: Int
+        init(_ words: [Int]) {
+            self.words = words
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for w in words { h = (h ^ UInt64(bitPattern: Int64(w))) &* 0x100_0000_01b3 }
+            hash = Int(bitPattern: UInt(h))
+        }
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+        static func == (a: PartKey, b: PartKey) -> Bool { a.hash == b.hash && a.words == b.words }
+    }
+
     /// Propagates `iv`'s relations to a fixpoint; the same bounds as `iv.propagate()`.
     mutating func propagate(_ iv: inout Intervals) {
         let parts = Self.parts(iv)
         var outcomes = [Outcome?](repeating: nil, count: parts.count)
         var fresh: [Int] = []
-        var firstWithKey: [[Int]: Int] = [:]
-        var sameAs: [(part: Int, first: Int)] = []
-        for (i, p) in parts.enumerated() {
-            if let o = seen[p.key] { outcomes[i] = o; continue }
-            if let f = firstWithKey[p.key] { sameAs.append((i, f)); continue }
-            firstWithKey[p.key] = i
-            fresh.append(i)
+        let keys = parts.map { PartKey($0.key) }
+        for i in parts.indices {
+            if let o = seen[keys[i]] { outcomes[i] = o } else { fresh.append(i) }
         }
         let snapshot = iv, todo = fresh.map { parts[$0] }
         let computed = Parallel.map(partitions: todo.count, threads: threads) { k in Self.run(todo[k], snapshot) }
         for (k, i) in fresh.enumerated() { outcomes[i] = computed[k] }
-        for s in sameAs { outcomes[s.part] = outcomes[s.first] }
         let steps = outcomes.reduce(0) { $0 + $1!.steps }
-        var next: [[Int]: Outcome] = [:]
-        for (i, p) in parts.enumerated() { next[p.key] = outcomes[i]! }
+        var next: [PartKey: Outcome] = [:]
+        next.reserveCapacity(parts.count)
+        for i in parts.indices { next[keys[i]] = outcomes[i]! }
         seen = next
         guard steps < Self.maxSteps else { iv.propagate(maxSteps: Self.maxSteps); return }
         for (i, p) in parts.enumerated() {
