@@ -99,7 +99,7 @@ public struct AttendanceBatch {
     /// Packs an accepted session; false when it is a duplicate (then rejected).
     @inline(__always)
     private mutating func pack(_ s: AttendanceSession, line: Int) throws -> Bool {
-        let c = Days.civil(s.date)
+        let c = (year: s.year, month: s.month, day: s.day)  // as parsed: no day-number round trip
         let key = MonthKey(child: children.id(of: s.childID), school: schools.id(of: s.schoolURN),
                           month: Int32(c.year * 12 + c.month - 1))
         let w = try entry(for: key)

@@ -6,7 +6,9 @@ public struct AttendanceSession {
     public let childID: UnsafeBufferPointer<UInt8>
     /// Empty when the extract left it empty (allowed).
     public let schoolURN: UnsafeBufferPointer<UInt8>
-    public let date: Day
+    /// The register date's calendar parts (valid); `date` is its day number.
+    public let year: Int, month: Int, day: Int
+    public var date: Day { Days.from(year: year, month: month, day: day) }
     public let pm: Bool
     /// `AttendanceMarks` number (never 0).
     public let mark: UInt8
@@ -43,7 +45,7 @@ public struct AttendanceValidator {
         }
         let c = rec.bytes(child), s = rec.bytes(session), m = rec.bytes(mark)
         guard !c.isEmpty else { return .failure(reject(rec, .childID, Reasons.requiredEmpty)) }
-        guard let day = FieldParsers.date(rec.bytes(date)) else { return .failure(dateReject(rec)) }
+        guard let day = FieldParsers.civilDate(rec.bytes(date)) else { return .failure(dateReject(rec)) }
         guard let pm = FieldParsers.session(s) else {
             return .failure(reject(rec, .session, s.isEmpty ? Reasons.requiredEmpty
                 : Reasons.unknownCode("session", allowed: "AM, PM")))
@@ -51,7 +53,8 @@ public struct AttendanceValidator {
         guard let n = FieldParsers.mark(m) else {
             return .failure(reject(rec, .mark, m.isEmpty ? Reasons.requiredEmpty : Self.unknownMark))
         }
-        return .success(AttendanceSession(childID: c, schoolURN: rec.bytes(school), date: day, pm: pm, mark: n))
+        return .success(AttendanceSession(childID: c, schoolURN: rec.bytes(school), year: day.year, month: day.month,
+                                          day: day.day, pm: pm, mark: n))
     }
 
     static let unknownMark = "unknown attendance mark; use a register code from docs/ATTENDANCE_CODES.md "

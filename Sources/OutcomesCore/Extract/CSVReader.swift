@@ -29,6 +29,9 @@ public final class CSVReader {
     private let file: String
     private let fd: Int32
     private let bufferSize: Int
+    /// Set when records are parsed on a thread of their own and handed over in blocks of this many
+    /// bytes (docs/PERFORMANCE.md); nil parses on the caller's thread.
+    private let blockSize: Int?
     private let rawObserver: ((UnsafeRawBufferPointer) -> Void)?
     private let inflater: GzipInflater?
     private var current: GzipInflater.Chunk?
@@ -47,12 +50,20 @@ public final class CSVReader {
     ///   - rawObserver: sees every byte of the file exactly as read from disk, in order, on the
     ///     thread that calls `forEachRecord`; lets the caller hash the file in the same pass.
     ///   - encoding: the file's declared encoding (PROFILES.md 8-10); a UTF-16 byte-order mark wins.
+    ///   - parseThreadBlockSize: when set, reading, hashing (`rawObserver`), decoding and parsing
+    ///     run on a thread of their own, which hands records to the caller's thread in blocks of
+    ///     about this many bytes, so the caller's work on a record overlaps the parsing of the
+    ///     next ones. The records, their order and every error are the same either way; only
+    ///     `rawObserver` then runs on the parsing thread (it finishes before `forEachRecord` returns).
     /// - Throws: `ExtractError.unreadable`, `.notGzip`, `.corruptGzip`.
     public init(
         path: String, bufferSize: Int = 1 << 20,
-        rawObserver: ((UnsafeRawBufferPointer) -> Void)? = nil, encoding: TextEncoding = .utf8
+        rawObserver: ((UnsafeRawBufferPointer) -> Void)? = nil, encoding: TextEncoding = .utf8,
+        parseThreadBlockSize: Int? = nil
     ) throws {
         precondition(bufferSize > 0, "bufferSize must be positive")
+        precondition((parseThreadBlockSize ?? 1) > 0, "parseThreadBlockSize must be positive")
+        blockSize = parseThreadBlockSize.map { Swift.max($0, 4) }  // room for a byte-order mark
         let file = (path as NSString).lastPathComponent
         self.file = file
         self.bufferSize = bufferSize
@@ -162,27 +173,76 @@ public final class CSVReader {
         started = true
         inflater?.start()
         defer { inflater?.stop() }
+        guard let blockSize else {
+            try parse(pipe: nil, body)
+            return
+        }
+        // Two threads (docs/PERFORMANCE.md): this one runs `body` on each block while the parsing
+        // thread fills the next. The pipe holds a fixed number of blocks, so memory is bounded.
+        let pipe = RecordBlockPipe(blockSize: blockSize)
+        let reader = UncheckedBox(value: self)
+        let thread = Thread {
+            do {
+                try reader.value.parse(pipe: pipe) { _ in }
+                pipe.finish(nil)
+            } catch {
+                pipe.finish(error)
+            }
+        }
+        thread.name = "outcomes.parse"
+        thread.start()
+        defer { pipe.stop() }  // a `body` that throws stops the parser before the reader goes away
+        while let block = try pipe.next() {
+            defer { pipe.recycle(block) }
+            try block.forEach(body)
+        }
+    }
 
+    /// The parser. With `pipe` nil it calls `body` for each record; with a pipe it fills blocks
+    /// from the pipe's pool and sends each full one (records before a fault are sent before the
+    /// fault is thrown), and `body` is not called.
+    private func parse(pipe: RecordBlockPipe?, _ body: (CSVRecord) throws -> Void) throws {
         let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n")
         let cr = UInt8(ascii: "\r"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
 
-        var cap = Swift.max(bufferSize, 64)
-        var buf = UnsafeMutablePointer<UInt8>.allocate(capacity: cap)
-        var boundsCap = 64
-        var bounds = UnsafeMutablePointer<Int32>.allocate(capacity: boundsCap)
+        // In block mode the buffers belong to the block being filled (`current`): the locals
+        // alias them for speed and are written back to it before it is sent (or on a fault).
+        var current: RecordBlock?
+        var records = ContiguousArray<RecordBlock.Entry>()
+        var cap: Int, buf: UnsafeMutablePointer<UInt8>, boundsCap: Int, bounds: UnsafeMutablePointer<Int32>
+        if let pipe, let blockSize {
+            let b = try pipe.take(capacity: blockSize)
+            current = b
+            buf = b.buf; cap = b.cap; bounds = b.bounds; boundsCap = b.boundsCap
+            records = b.records; b.records = []
+        } else {
+            cap = Swift.max(bufferSize, 64)
+            buf = .allocate(capacity: cap)
+            boundsCap = 64
+            bounds = .allocate(capacity: boundsCap)
+        }
+        let blocks = current != nil
         defer {
-            buf.deallocate()
-            bounds.deallocate()
+            if !blocks {
+                buf.deallocate()
+                bounds.deallocate()
+            }
         }
 
         // Invariants: [0, end) holds bytes from the file; [r, end) is not parsed yet; the record
-        // in progress starts at `recStart` and its unescaped bytes so far are [recStart, w),
-        // w <= r (unescaping only shrinks). Field bounds are stored relative to `recStart`, so
+        // in progress starts at `recStart` and its unescaped fields so far lie in [recStart, w),
+        // w <= r (unescaping only shrinks; between fields w jumps to r, so bytes outside every
+        // field's bounds may sit between them). Field bounds are stored relative to `recStart`, so
         // moving the partial record to the buffer start needs no fix-up.
         var end = 0, r = 0, w = 0, recStart = 0, fieldOut = 0, fieldCount = 0
+        // Where the current record's field bounds start in `bounds`: always 0 without blocks; in
+        // block mode the bounds of every record of the block stay, back to back.
+        var boundsBase = 0
         var line = 1, recLine = 1, quoteLine = 1
         var eof = false
         var state = State.recordStart
+
+        do {
 
         // Skip a byte-order mark, which may arrive in pieces when reads are tiny.
         while end < 3 {
@@ -194,7 +254,42 @@ public final class CSVReader {
         if end >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { r = 3 }
 
         while true {
-            if r == end {
+            if r == end, blocks, let pipe, let blockSize, let cur = current {
+                if eof { break }
+                // Read into the block's tail while there is room; the records before stay put.
+                if cap - end < Swift.max(1, Swift.min(bufferSize, cap / 2)) {
+                    // Full: the record in progress moves to a fresh block, its bytes and bounds
+                    // copied, so the state machine (quotes, line count) carries on unchanged.
+                    let inRecord = state != .recordStart && state != .afterCR
+                    let keep = inRecord ? w - recStart : 0
+                    let keepBounds = inRecord ? 2 * fieldCount : 0
+                    guard keep < Int(Int32.max) / 2 else {
+                        throw ExtractError.recordTooLong(file: file, line: recLine)
+                    }
+                    let next = try pipe.take(capacity: Swift.max(blockSize, 2 * keep + Swift.min(bufferSize, blockSize)))
+                    if keep > 0 { next.buf.update(from: buf + recStart, count: keep) }
+                    if next.boundsCap < keepBounds + 2 {
+                        next.bounds.deallocate()
+                        while next.boundsCap < keepBounds + 2 { next.boundsCap *= 2 }
+                        next.bounds = .allocate(capacity: next.boundsCap)
+                    }
+                    if keepBounds > 0 { next.bounds.update(from: bounds + boundsBase, count: keepBounds) }
+                    Self.sync(cur, buf, cap, bounds, boundsCap, records)
+                    records = next.records; next.records = []
+                    current = next
+                    buf = next.buf; cap = next.cap; bounds = next.bounds; boundsCap = next.boundsCap
+                    try pipe.send(cur)
+                    if inRecord { fieldOut -= recStart; w = keep } else { w = 0 }
+                    recStart = 0
+                    boundsBase = 0
+                    end = keep
+                }
+                let n = try readText(into: buf + end, max: Swift.min(bufferSize, cap - end),
+                                     line: state == .afterCR ? line + 1 : line)
+                r = end
+                end += n
+                if n == 0 { eof = true; break }
+            } else if r == end {
                 if eof { break }
                 let inRecord = state != .recordStart && state != .afterCR
                 let keep = inRecord ? w - recStart : 0
@@ -236,8 +331,12 @@ public final class CSVReader {
             case .fieldStart:
                 let c = buf[r]
                 if c == space || c == tab { r += 1; continue }
-                fieldOut = w
+                // The output catches up with the input (skipping the separator and the spaces),
+                // so a field with nothing to unescape is never moved; the gap is outside every
+                // field's bounds.
                 if c == quote { r += 1; quoteLine = line; state = .quoted } else { state = .unquoted }
+                w = r
+                fieldOut = w
 
             case .unquoted:
                 // Hot loop: copy ordinary bytes until `,`, LF or CR. Bytes above `,` (digits,
@@ -257,16 +356,28 @@ public final class CSVReader {
                     w += n
                     if r == end { break fields }
                     r += 1
-                    Self.addField(buf, from: fieldOut, to: w, recStart: recStart, &bounds, &boundsCap, &fieldCount)
+                    Self.addField(buf, from: fieldOut, to: w, recStart: recStart, base: boundsBase,
+                                  &bounds, &boundsCap, &fieldCount)
                     if c == comma {
+                        w = r  // past the comma: the next field starts in place (see .fieldStart)
                         fieldOut = w
                         if r < end && buf[r] > comma { continue fields }
                         state = .fieldStart
                         break fields
                     }
-                    if fieldCount > 1 || bounds[0] != bounds[1] {  // a line of only spaces is blank too (PRECISE 3)
-                        try body(CSVRecord(line: recLine, fieldCount: fieldCount, base: buf + recStart, bounds: bounds,
-                                           lineSpan: line - recLine + 1))
+                    // A line of only spaces is blank too (PRECISE 3).
+                    if fieldCount > 1 || bounds[boundsBase] != bounds[boundsBase + 1] {
+                        if blocks {
+                            records.append(RecordBlock.Entry(
+                                line: recLine, start: Int32(truncatingIfNeeded: recStart),
+                                boundsAt: Int32(truncatingIfNeeded: boundsBase),
+                                fieldCount: Int32(truncatingIfNeeded: fieldCount),
+                                lineSpan: Int32(truncatingIfNeeded: line - recLine + 1)))
+                            boundsBase += 2 * fieldCount
+                        } else {
+                            try body(CSVRecord(line: recLine, fieldCount: fieldCount, base: buf + recStart, bounds: bounds,
+                                               lineSpan: line - recLine + 1))
+                        }
                     }
                     if c == lf {
                         line += 1
@@ -319,34 +430,64 @@ public final class CSVReader {
         case .fieldStart, .unquoted, .quoteInQuoted:
             // A last record without a line end.
             if state == .fieldStart { fieldOut = w }
-            Self.addField(buf, from: fieldOut, to: w, recStart: recStart, &bounds, &boundsCap, &fieldCount)
-            if fieldCount > 1 || bounds[0] != bounds[1] {  // a line of only spaces is blank too (PRECISE 3)
-                try body(CSVRecord(line: recLine, fieldCount: fieldCount, base: buf + recStart, bounds: bounds,
-                                   lineSpan: line - recLine + 1))
+            Self.addField(buf, from: fieldOut, to: w, recStart: recStart, base: boundsBase, &bounds, &boundsCap, &fieldCount)
+            if fieldCount > 1 || bounds[boundsBase] != bounds[boundsBase + 1] {  // a line of only spaces is blank too (PRECISE 3)
+                if blocks {
+                    records.append(RecordBlock.Entry(
+                        line: recLine, start: Int32(truncatingIfNeeded: recStart),
+                        boundsAt: Int32(truncatingIfNeeded: boundsBase),
+                        fieldCount: Int32(truncatingIfNeeded: fieldCount),
+                        lineSpan: Int32(truncatingIfNeeded: line - recLine + 1)))
+                } else {
+                    try body(CSVRecord(line: recLine, fieldCount: fieldCount, base: buf + recStart, bounds: bounds,
+                                       lineSpan: line - recLine + 1))
+                }
             }
         }
+        } catch {
+            // The records parsed before a fault reach the caller before the fault does.
+            if let pipe, let cur = current {
+                Self.sync(cur, buf, cap, bounds, boundsCap, records)
+                try? pipe.send(cur)
+            }
+            throw error
+        }
+        if let pipe, let cur = current {
+            Self.sync(cur, buf, cap, bounds, boundsCap, records)
+            try pipe.send(cur)
+        }
+    }
+
+    /// Hands the parser's buffers (which a long record or field may have grown) and records back
+    /// to their block before it leaves the parsing thread. Static, like `addField`, so the loop's
+    /// locals are not boxed.
+    private static func sync(_ b: RecordBlock, _ buf: UnsafeMutablePointer<UInt8>, _ cap: Int,
+                             _ bounds: UnsafeMutablePointer<Int32>, _ boundsCap: Int,
+                             _ records: ContiguousArray<RecordBlock.Entry>) {
+        b.buf = buf; b.cap = cap; b.bounds = bounds; b.boundsCap = boundsCap
+        b.records = records
     }
 
     /// Trims the field's output bytes [from, to) and appends its bounds, relative to the record.
     /// A static function on purpose: a nested closure would box the loop's locals.
     @inline(__always)
     private static func addField(
-        _ buf: UnsafeMutablePointer<UInt8>, from: Int, to: Int, recStart: Int,
+        _ buf: UnsafeMutablePointer<UInt8>, from: Int, to: Int, recStart: Int, base: Int,
         _ bounds: inout UnsafeMutablePointer<Int32>, _ boundsCap: inout Int, _ fieldCount: inout Int
     ) {
         let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
         var s = from, e = to
         while s < e && (buf[s] == space || buf[s] == tab) { s += 1 }
         while e > s && (buf[e - 1] == space || buf[e - 1] == tab) { e -= 1 }
-        if 2 * fieldCount + 2 > boundsCap {
+        if base + 2 * fieldCount + 2 > boundsCap {
             let bigger = UnsafeMutablePointer<Int32>.allocate(capacity: boundsCap * 2)
-            bigger.update(from: bounds, count: 2 * fieldCount)
+            bigger.update(from: bounds, count: base + 2 * fieldCount)
             bounds.deallocate()
             bounds = bigger
             boundsCap *= 2
         }
-        bounds[2 * fieldCount] = Int32(truncatingIfNeeded: s - recStart)
-        bounds[2 * fieldCount + 1] = Int32(truncatingIfNeeded: e - recStart)
+        bounds[base + 2 * fieldCount] = Int32(truncatingIfNeeded: s - recStart)
+        bounds[base + 2 * fieldCount + 1] = Int32(truncatingIfNeeded: e - recStart)
         fieldCount += 1
     }
 }

@@ -42,27 +42,35 @@ public enum FieldParsers {
     /// For example: `2026-10-03`, `3/10/2026`, `03/10/2026 14:22`, `2026-10-03T14:22:00`.
     @inlinable
     public static func date(_ b: UnsafeBufferPointer<UInt8>) -> Day? {
+        civilDate(b).map { Days.from(year: $0.year, month: $0.month, day: $0.day) }
+    }
+
+    /// The same dates as `date`, as year, month and day (checked to exist), for a caller that
+    /// wants the calendar parts: the attendance packer files a session by month and day, so it
+    /// skips the round trip through a day number (issue 16).
+    @inlinable
+    public static func civilDate(_ b: UnsafeBufferPointer<UInt8>) -> (year: Int, month: Int, day: Int)? {
         guard b.count >= 8 else { return nil }
         if b[4] == hyphen { return isoDate(b) }
         return ukDate(b)
     }
 
     @inlinable
-    static func isoDate(_ b: UnsafeBufferPointer<UInt8>) -> Day? {
+    static func isoDate(_ b: UnsafeBufferPointer<UInt8>) -> (year: Int, month: Int, day: Int)? {
         guard b.count >= 10, b[7] == hyphen, endsDate(b, at: 10),
               let y = number(b, 0, 4), let m = number(b, 5, 7), let d = number(b, 8, 10)
         else { return nil }
-        return civilDay(y, m, d)
+        return civilParts(y, m, d)
     }
 
     @inlinable
-    static func ukDate(_ b: UnsafeBufferPointer<UInt8>) -> Day? {
+    static func ukDate(_ b: UnsafeBufferPointer<UInt8>) -> (year: Int, month: Int, day: Int)? {
         guard let s1 = separator(b, from: 1), let s2 = separator(b, from: s1 + 2) else { return nil }
         let yEnd = s2 + 5
         guard yEnd <= b.count, endsDate(b, at: yEnd),
               let d = number(b, 0, s1), let m = number(b, s1 + 1, s2), let y = number(b, s2 + 1, yEnd)
         else { return nil }
-        return civilDay(y, m, d)
+        return civilParts(y, m, d)
     }
 
     /// Where a `/` follows one or two digits starting at `from - 1`: index `from` or `from + 1`.
@@ -74,8 +82,8 @@ public enum FieldParsers {
     }
 
     @inlinable @inline(__always)
-    static func civilDay(_ y: Int, _ m: Int, _ d: Int) -> Day? {
-        Days.isValid(year: y, month: m, day: d) ? Days.from(year: y, month: m, day: d) : nil
+    static func civilParts(_ y: Int, _ m: Int, _ d: Int) -> (year: Int, month: Int, day: Int)? {
+        Days.isValid(year: y, month: m, day: d) ? (y, m, d) : nil
     }
 
     /// A `birth_month`: `YYYY-MM`, or any full date this parser accepts, keeping its month.

@@ -105,6 +105,15 @@ struct RowFields {
         return d
     }
 
+    /// `requiredCode` with a byte-level shortcut (`CodeBytes`): a listed ASCII code is matched
+    /// on the bytes without a `String`; anything else is read by `parse` exactly as before.
+    @inline(__always)
+    func requiredCode<T>(_ c: Int, _ table: [(key: [UInt8], value: T)], allowed: @autoclosure () -> String,
+                         _ parse: (String) -> T?) throws(Reject) -> T {
+        if let v = CodeBytes.match(bytes(c), table) { return v }
+        return try requiredCode(c, allowed: allowed(), parse)
+    }
+
     /// A required code read by `parse`; unknown values are rejected naming `allowed`.
     /// `allowed` is only built for a reject, never on the accepting path.
     func requiredCode<T>(_ c: Int, allowed: @autoclosure () -> String, _ parse: (String) -> T?) throws(Reject) -> T {

@@ -138,8 +138,11 @@ public struct OutcomeValidator: RowValidator {
         checked(rec) { (f: RowFields) throws(Reject) -> OutcomeScore in
             let id = try f.required(C.episodeID.rawValue)
             let date = try f.requiredDate(C.assessmentDate.rawValue)
-            let stage = try f.requiredCode(C.stage.rawValue, allowed: "entry, review, exit") { Stage(code: $0) }
-            let domain = try f.requiredCode(C.domain.rawValue, allowed: domainList) {
+            // Byte-level first (CodeBytes); anything it does not know takes the String path.
+            let stage = try f.requiredCode(C.stage.rawValue, CodeBytes.stages, allowed: "entry, review, exit") {
+                Stage(code: $0)
+            }
+            let domain = try f.requiredCode(C.domain.rawValue, CodeBytes.domains, allowed: domainList) {
                 Normalise.domain($0, extra: extraDomains)
             }
             let score = try Self.score(f)
@@ -152,7 +155,7 @@ public struct OutcomeValidator: RowValidator {
     var domainList: String { (Normalise.domains + extraDomains.sorted()).joined(separator: ", ") }
 
     static func score(_ f: RowFields) throws(Reject) -> Int {
-        _ = try f.required(C.score.rawValue)
+        if f.bytes(C.score.rawValue).isEmpty { throw f.reject(C.score.rawValue, Reasons.requiredEmpty) }
         guard let v = FieldParsers.integer(f.bytes(C.score.rawValue)), (1...10).contains(v) else {
             throw f.reject(C.score.rawValue, "score is not a whole number from 1 to 10; correct the score")
         }
@@ -160,6 +163,9 @@ public struct OutcomeValidator: RowValidator {
     }
 
     static func rater(_ f: RowFields) throws(Reject) -> Rater {
+        let b = f.bytes(C.ratedBy.rawValue)
+        if b.isEmpty { return .practitioner }
+        if let r = CodeBytes.match(b, CodeBytes.raters) { return r }
         guard let r = Normalise.ratedBy(f.text(C.ratedBy.rawValue)) else {
             throw f.reject(C.ratedBy.rawValue, Reasons.unknownCode("rated_by", allowed: "family, practitioner or empty (practitioner)"))
         }
@@ -205,9 +211,9 @@ public struct FeedbackValidator: RowValidator {
             let episode = f.optional(C.episodeID.rawValue)
             let service = Normalise.service(try f.required(C.service.rawValue))
             let received = try f.requiredDate(C.receivedDate.rawValue)
-            let respondent = try f.requiredCode(C.respondent.rawValue, allowed: Normalise.respondentValues,
-                                                Normalise.respondent)
-            let instrument = try f.requiredCode(C.instrument.rawValue,
+            let respondent = try f.requiredCode(C.respondent.rawValue, CodeBytes.respondents,
+                                                allowed: Normalise.respondentValues, Normalise.respondent)
+            let instrument = try f.requiredCode(C.instrument.rawValue, CodeBytes.instruments,
                                                 allowed: Normalise.instruments.joined(separator: ", "),
                                                 Normalise.instrument)
             let question = try f.required(C.question.rawValue)
@@ -219,7 +225,7 @@ public struct FeedbackValidator: RowValidator {
     }
 
     static func answerClass(_ f: RowFields) throws(Reject) -> AnswerClass? {
-        switch Normalise.answer(f.text(C.answer.rawValue)) {
+        switch CodeBytes.answer(f.bytes(C.answer.rawValue)) ?? Normalise.answer(f.text(C.answer.rawValue)) {
         case .answered(let c): return c
         case .notAnswered: return nil
         case .unrecognised:

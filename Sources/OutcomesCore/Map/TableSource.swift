@@ -98,10 +98,13 @@ public final class CSVTable: TableSource {
     public var bytesRead: Int { reader.bytesRead }
     let reader: CSVReader
 
+    /// - Parameter parseThreadBlockSize: parse on a thread of its own, handing rows over in blocks
+    ///   of about this many bytes (`CSVReader`); nil parses on the caller's thread.
     public init(path: String, encoding: TextEncoding = .utf8, bufferSize: Int = 1 << 20,
-                rawObserver: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
+                rawObserver: ((UnsafeRawBufferPointer) -> Void)? = nil, parseThreadBlockSize: Int? = nil) throws {
         file = (path as NSString).lastPathComponent
-        reader = try CSVReader(path: path, bufferSize: bufferSize, rawObserver: rawObserver, encoding: encoding)
+        reader = try CSVReader(path: path, bufferSize: bufferSize, rawObserver: rawObserver, encoding: encoding,
+                               parseThreadBlockSize: parseThreadBlockSize)
     }
 
     public func forEachRow(_ body: (CSVRecord) throws -> Void) throws { try reader.forEachRecord(body) }
@@ -111,10 +114,12 @@ public final class CSVTable: TableSource {
 /// (`.gz` inflated). A reader for another format adds its case here.
 public enum TableSources {
     public static func open(path: String, profile: Profile?, bufferSize: Int = 1 << 20,
-                            rawObserver: ((UnsafeRawBufferPointer) -> Void)? = nil) throws -> TableSource {
+                            rawObserver: ((UnsafeRawBufferPointer) -> Void)? = nil,
+                            parseThreadBlockSize: Int? = nil) throws -> TableSource {
         if path.lowercased().hasSuffix(".xlsx") {
             return try XLSXTable(path: path, sheet: profile?.sheet)
         }
-        return try CSVTable(path: path, encoding: profile?.encoding ?? .utf8, bufferSize: bufferSize, rawObserver: rawObserver)
+        return try CSVTable(path: path, encoding: profile?.encoding ?? .utf8, bufferSize: bufferSize, rawObserver: rawObserver,
+                            parseThreadBlockSize: parseThreadBlockSize)
     }
 }

@@ -61,7 +61,9 @@ public struct Episode: Sendable, Equatable {
 /// Outcome-assessment stage; raw values order them for tie-breaks (PRECISE.md 20).
 public enum Stage: Int, Sendable, Comparable, CaseIterable {
     case entry = 0, review = 1, exit = 2
-    public var code: String { ["entry", "review", "exit"][rawValue] }
+    public var code: String { Self.codes[rawValue] }
+    /// One array for all calls: the store binds a stage per outcome row.
+    static let codes = ["entry", "review", "exit"]
     public init?(code: String) {
         switch code.lowercased() {
         case "entry": self = .entry

@@ -91,6 +91,7 @@ public final class Pipeline {
             var loader = Loader(store: store, rules: try options.extractRules(),
                                 maxRejectPct: options.maxRejectPct, write: false)
             loader.profiles = options.profiles
+            loader.threads = options.threads
             loader.progress = { [console] e in if case .fileFinished(let r) = e { console.step(Self.describe(r)) } }
             let report = try loader.load(folder: options.extracts)
             for w in report.warnings { console.warning(w) }
@@ -116,6 +117,7 @@ public final class Pipeline {
                             maxRejectPct: options.maxRejectPct)
         loader.profiles = options.profiles
         loader.verifyUnchanged = options.verifyUnchanged
+        loader.threads = options.threads
         let console = self.console
         loader.progress = { e in
             switch e {

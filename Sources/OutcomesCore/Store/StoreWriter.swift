@@ -48,6 +48,8 @@ public struct StoreWriter {
         let st = try Prepared(db, """
             INSERT OR REPLACE INTO episodes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
+        // The same for every row: bound once (a reset keeps bindings).
+        st.text(19, file)
         for e in episodes {
             st.text(1, e.episodeID); st.text(2, e.childID); st.text(3, e.familyID); st.text(4, e.service)
             st.text(5, e.locality); st.text(6, e.level); st.day(7, e.referralDate); st.day(8, e.allocationDate)
@@ -55,7 +57,7 @@ public struct StoreWriter {
             st.day(12, e.closureDate); st.text(13, e.closureReason); st.text(14, e.birthMonth?.text)
             st.text(15, e.gender); st.text(16, e.ethnicity)
             if let s = e.send { st.int(17, s ? 1 : 0) } else { st.null(17) }
-            st.text(18, e.schoolURN); st.text(19, file)
+            st.text(18, e.schoolURN)
             try st.step()
         }
     }
@@ -63,9 +65,10 @@ public struct StoreWriter {
     /// Inserts or replaces outcome scores by their key.
     public func upsert(outcomes: [OutcomeScore], file: String) throws {
         let st = try Prepared(db, "INSERT OR REPLACE INTO outcomes VALUES (?,?,?,?,?,?,?)")
+        st.text(7, file)
         for o in outcomes {
             st.text(1, o.episodeID); st.day(2, o.assessmentDate); st.text(3, o.stage.code); st.text(4, o.domain)
-            st.text(5, o.ratedBy.rawValue); st.int(6, o.score); st.text(7, file)
+            st.text(5, o.ratedBy.rawValue); st.int(6, o.score)
             try st.step()
         }
     }
@@ -73,11 +76,11 @@ public struct StoreWriter {
     /// Inserts or replaces feedback answers by their key.
     public func upsert(feedback: [FeedbackAnswer], file: String) throws {
         let st = try Prepared(db, "INSERT OR REPLACE INTO feedback VALUES (?,?,?,?,?,?,?,?,?,?)")
+        st.text(10, file)
         for f in feedback {
             st.text(1, f.responseID); st.text(2, f.question); st.text(3, f.episodeID); st.text(4, f.service)
             st.day(5, f.receivedDate); st.text(6, f.respondent); st.text(7, f.instrument); st.text(8, f.answer)
             if let c = f.answerClass { st.int(9, c.rawValue) } else { st.null(9) }
-            st.text(10, file)
             try st.step()
         }
     }
@@ -251,14 +254,40 @@ final class Prepared {
         }
         stmt = s
     }
-    deinit { sqlite3_finalize(stmt) }
+    deinit {
+        sqlite3_finalize(stmt)
+        for s in slots where s.cap > 0 { s.ptr.deallocate() }
+    }
+
+    /// One reusable buffer per parameter: a text value is copied there and bound SQLITE_STATIC.
+    /// With SQLITE_TRANSIENT SQLite mallocs and frees a copy for every bind (a rebind releases the
+    /// last one), which was most of the cost of binding ~2.8 million values in a county load
+    /// (issue 16). The buffer stays valid until the parameter is bound again, which is after the
+    /// step that reads it, or until the statement is finalised.
+    private struct Slot { var ptr = UnsafeMutablePointer<UInt8>(bitPattern: 1)!; var cap = 0 }
+    private var slots: [Slot] = []
+
+    private func bindCopy(_ i: Int32, _ src: UnsafeRawPointer?, _ n: Int) {
+        let k = Int(i)
+        if k >= slots.count { slots.append(contentsOf: repeatElement(Slot(), count: k + 1 - slots.count)) }
+        if slots[k].cap < Swift.max(n, 1) {
+            // Bound right below, so SQLite never reads the old buffer after it is freed.
+            if slots[k].cap > 0 { slots[k].ptr.deallocate() }
+            var cap = 16
+            while cap < n { cap *= 2 }
+            slots[k] = Slot(ptr: .allocate(capacity: cap), cap: cap)
+        }
+        if n > 0, let src { slots[k].ptr.update(from: src.assumingMemoryBound(to: UInt8.self), count: n) }
+        let p = UnsafeRawPointer(slots[k].ptr).assumingMemoryBound(to: CChar.self)
+        _ = sqlite3_bind_text(stmt, i, p, Int32(n), nil)  // nil: SQLITE_STATIC
+    }
 
     func text(_ i: Int32, _ v: String?) {
         guard var s = v else { sqlite3_bind_null(stmt, i); return }
-        s.withUTF8 { b in _ = sqlite3_bind_text(stmt, i, UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(b.count), Prepared.transient) }
+        s.withUTF8 { b in bindCopy(i, b.baseAddress.map(UnsafeRawPointer.init), b.count) }
     }
     func ascii(_ i: Int32, _ b: UnsafeBufferPointer<UInt8>) {
-        _ = sqlite3_bind_text(stmt, i, UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(b.count), Prepared.transient)
+        bindCopy(i, b.baseAddress.map(UnsafeRawPointer.init), b.count)
     }
     /// Binds a date as ISO `YYYY-MM-DD` text, formatted on the stack (no String per value).
     func day(_ i: Int32, _ d: Day?) {

@@ -66,7 +66,7 @@ struct ReportOptions: ParsableArguments {
     var benchmarks: String = "benchmarks"
     @Option(name: .long, help: "Counts from 1 to N are suppressed (shown as c); 0 turns suppression off.")
     var suppressMax: Int?
-    @Option(name: .long, help: "Worker threads for the aggregation core (output does not depend on it).")
+    @Option(name: .long, help: "Worker threads for the load (parse beside validate from 2) and the aggregation core (output does not depend on it).")
     var threads: Int?
     @Flag(name: .long, help: "Do not write summary.html.")
     var noSummary = false
