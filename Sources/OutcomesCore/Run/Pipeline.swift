@@ -224,7 +224,8 @@ public final class Pipeline {
             for (i, job) in schedule.enumerated() { ordered[job] = computed[i] }
             let suppressed = SuppressionStage.apply(ordered.flatMap { $0 }, threshold: options.suppressMax,
                                                     breakdowns: ctx.breakdowns,
-                                                    previous: SuppressionStage.previousFeedback(dataset, ctx))
+                                                    previous: SuppressionStage.previousFeedback(dataset, ctx),
+                                                    threads: options.threads)
             console.detail("suppressed: \(suppressed.hiddenBy.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
             let rendered = Parallel.map(partitions: suppressed.tables.count, threads: options.threads) { i in
                 (suppressed.tables[i], writer.csv(suppressed.tables[i]), writer.meta(suppressed.tables[i]))

@@ -5,6 +5,8 @@
 /// order), and audits again until no hidden count is pinned.
 struct Audit {
     let work: SuppressionWork
+    /// Workers for propagating the changed parts of a round (the result never depends on it).
+    var threads = 1
 
     /// A count of one row: table, row, count name.
     struct Ref: Hashable, Comparable {
@@ -34,10 +36,14 @@ struct Audit {
     /// Audit rounds until nothing is pinned that can be unpinned.
     private func run(includePrevious: Bool) -> Int {
         var unresolvedLast = 0
+        var propagation = AuditPropagation(threads: threads)
+        // One node index for every round: cleared after each, not allocated again.
+        var nodes: AuditNodeIndex? = AuditNodeIndex(work: work)
         for _ in 0..<10_000 {
-            var model = AuditModel(work: work, includePrevious: includePrevious)
+            var model = AuditModel(work: work, nodes: nodes.take()!, includePrevious: includePrevious)
             model.build()
-            model.intervals.propagate()
+            // Part by part, unchanged parts reused: the bounds `intervals.propagate()` gives.
+            propagation.propagate(&model.intervals)
             var touched = Set<Int>()
             var hid = false
             var unresolved = 0
@@ -56,6 +62,8 @@ struct Audit {
                 if model.hide(c.node) { hid = true }
             }
             unresolvedLast = unresolved
+            model.nodeOf.clear(model.refOf)
+            nodes = model.nodeOf
             if !hid { break }
         }
         return unresolvedLast
@@ -66,16 +74,20 @@ struct Audit {
 struct AuditModel {
     let work: SuppressionWork
     var intervals = Intervals()
-    var nodeOf: [Audit.Ref: Int] = [:]
+    var nodeOf: AuditNodeIndex
     var refOf: [Audit.Ref] = []
     /// Nodes of hidden counts, in row order.
     var hiddenNodes: [Int] = []
+    /// Relations of each node, ascending (indexed by node).
     private var relationsByNode: [[Int]] = []
 
     /// Whether the previous window's figures (`prev_*`) take part (phase 2 of `Audit.run`).
     let includePrevious: Bool
 
-    init(work: SuppressionWork, includePrevious: Bool = true) { self.work = work; self.includePrevious = includePrevious }
+    init(work: SuppressionWork, nodes: AuditNodeIndex? = nil, includePrevious: Bool = true) {
+        self.work = work; self.includePrevious = includePrevious
+        nodeOf = nodes ?? AuditNodeIndex(work: work)
+    }
 
     /// The node of a count, made on first use: a shown count is a constant, a hidden one a
     /// variable from 1 (a true zero shows 0) to T where rules 1, 2 or 6 hid it, else unbounded.

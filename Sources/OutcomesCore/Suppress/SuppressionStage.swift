@@ -21,10 +21,12 @@ public enum SuppressionStage {
     ///   - previousPublished: the same tables as their own runs publish them (suppressed); when
     ///     given, `previous` is not used.
     ///   - audit: run the audit of PRECISE.md 41 after the rules.
+    ///   - threads: workers for the audit's propagation; the result never depends on it.
     public static func apply(_ tables: [OutputTable], threshold: Int, breakdowns: [Breakdown],
                              previous: [String: OutputTable] = [:], previousPublished: [String: OutputTable]? = nil,
                              audit: Bool = true,
-                             declarations: [String: TableDeclaration] = TableDeclaration.standard) -> Result {
+                             declarations: [String: TableDeclaration] = TableDeclaration.standard,
+                             threads: Int = 1) -> Result {
         var counts = Dictionary(uniqueKeysWithValues: HidingRule.allCases.map { ($0.key, 0) })
         guard threshold > 0 else { return Result(tables: tables, hiddenBy: counts.merging(["audit_unresolved": 0]) { $1 }) }
         // Rule 7 shows `c` where the previous window's table shows `c` after rules 1-6 (PRECISE.md
@@ -44,7 +46,7 @@ public enum SuppressionStage {
         work.applyRowRules()
         work.applyTableRules(previous: published)
         var unresolved = 0
-        if audit { unresolved = Audit(work: work).run() }
+        if audit { unresolved = Audit(work: work, threads: threads).run() }
         for (rule, n) in work.hiddenBy { counts[rule.key] = n }
         counts["audit_unresolved"] = unresolved
         return Result(tables: work.tables, hiddenBy: counts)
