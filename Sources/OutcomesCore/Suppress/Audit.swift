@@ -28,15 +28,17 @@ struct Audit {
     /// the next month's rule 7 needs to know without going back through every earlier month
     /// (PRECISE.md 35, 41).
     func run() -> Int {
-        let phase1 = run(includePrevious: false)
+        // One propagation for both phases: phase 2's first round finds every part that holds no
+        // previous-window figure exactly as phase 1 left it, and reuses its bounds.
+        var propagation = AuditPropagation(threads: threads)
+        let phase1 = run(includePrevious: false, &propagation)
         guard work.decls.contains(where: { $0?.previousWindow == true }) else { return phase1 }
-        return run(includePrevious: true)
+        return run(includePrevious: true, &propagation)
     }
 
     /// Audit rounds until nothing is pinned that can be unpinned.
-    private func run(includePrevious: Bool) -> Int {
+    private func run(includePrevious: Bool, _ propagation: inout AuditPropagation) -> Int {
         var unresolvedLast = 0
-        var propagation = AuditPropagation(threads: threads)
         // One node index for every round: cleared after each, not allocated again.
         var nodes: AuditNodeIndex? = AuditNodeIndex(work: work)
         for _ in 0..<10_000 {
