@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Independent implementation of attendance.csv, attendance_impact.csv, attendance_trend.csv
-from /work/shared/spec only.  Usage:
+from the written contract (docs/) only.  Usage:
   att.py EXTRACTS_DIR PERIOD(YYYY-MM) T OUTDIR    -> writes the three tables
   att.py --compare MINEDIR TOOLDIR                -> compares
 """

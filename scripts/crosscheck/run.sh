@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cross-checks every metric table against three independent implementations of the spec
-# (plain Python, written from ../shared/spec only, without reading the Swift sources):
+# (plain Python, written from the contract in docs/ only, without reading the Swift sources):
 #   dtfb.py  distance travelled (+ bands) and feedback (+ response rate)
 #   att.py   attendance, attendance impact, attendance trend
 #   tla.py   timeliness and activity
