@@ -9,10 +9,8 @@ import Foundation
 /// inflated bytes. Chunks come back through `recycle`, so memory stays at `poolSize` chunks.
 /// Concatenated gzip members are inflated one after another (RFC 1952 2.2).
 ///
-/// `@unchecked Sendable` because the two threads hand chunks over through an `NSCondition`
-/// (wait and signal), which `Mutex` cannot do; every mutable field is read and written only while
-/// `cond` is held, and a chunk belongs to one thread at a time (it is in `free`, in `full`, or held).
-final class GzipInflater: @unchecked Sendable {
+/// `Sendable`: the chunks cross threads only through `pool` (a `HandOff`).
+final class GzipInflater: Sendable {
     final class Chunk {
         let ptr: UnsafeMutablePointer<UInt8>
         let capacity: Int
@@ -31,25 +29,17 @@ final class GzipInflater: @unchecked Sendable {
 
     private let fd: Int32
     private let file: String
-    private let cond = NSCondition()
-    // Guarded by `cond`.
-    private var free: [Chunk] = []
-    private var full: [Chunk] = []
-    private var finished = false
-    private var exited = true  // until `start`: a reader dropped unread has no thread to wait for
-    private var cancelled = false
-    private var failure: ExtractError?
+    /// Not running until `start`: a reader dropped unread has no thread to wait for.
+    private let pool: HandOff<Chunk>
 
     init(fd: Int32, file: String, chunkSize: Int) {
         self.fd = fd
         self.file = file
-        free = (0..<Self.poolSize).map { _ in Chunk(capacity: chunkSize) }
+        pool = HandOff(pool: (0..<Self.poolSize).map { _ in Chunk(capacity: chunkSize) }, running: false)
     }
 
     func start() {
-        cond.lock()
-        exited = false
-        cond.unlock()
+        pool.started()
         let thread = Thread { [self] in self.run() }
         thread.name = "outcomes.inflate"
         thread.start()
@@ -57,53 +47,20 @@ final class GzipInflater: @unchecked Sendable {
 
     /// Stops the producer and waits for its thread to end, so no chunk or descriptor is used
     /// after the reader is gone. Safe to call when the producer already finished.
-    func stop() {
-        cond.lock()
-        cancelled = true
-        cond.broadcast()
-        while !exited { cond.wait() }
-        cond.unlock()
-    }
+    func stop() { pool.stop() }
 
     // MARK: Consumer side
 
     /// The next chunk in file order, `nil` at the end of a sound stream; throws the producer's
     /// error once every chunk produced before it has been handed out.
-    func next() throws -> Chunk? {
-        cond.lock()
-        defer { cond.unlock() }
-        while full.isEmpty && !finished { cond.wait() }
-        if !full.isEmpty { return full.removeFirst() }
-        if let failure { throw failure }
-        return nil
-    }
+    func next() throws -> Chunk? { try pool.next() }
 
     func recycle(_ chunk: Chunk) {
         chunk.count = 0
-        cond.lock()
-        free.append(chunk)
-        cond.signal()
-        cond.unlock()
+        pool.recycle(chunk)
     }
 
     // MARK: Producer side
-
-    private struct Cancelled: Error {}
-
-    private func take() throws -> Chunk {
-        cond.lock()
-        defer { cond.unlock() }
-        while free.isEmpty && !cancelled { cond.wait() }
-        if cancelled { throw Cancelled() }
-        return free.removeLast()
-    }
-
-    private func push(_ chunk: Chunk) {
-        cond.lock()
-        full.append(chunk)
-        cond.signal()
-        cond.unlock()
-    }
 
     private func run() {
         var error: ExtractError?
@@ -114,12 +71,7 @@ final class GzipInflater: @unchecked Sendable {
         } catch {
             // Cancelled: the consumer is gone and wants nothing more.
         }
-        cond.lock()
-        failure = error
-        finished = true
-        exited = true
-        cond.broadcast()
-        cond.unlock()
+        pool.finish(error)
     }
 
     private func corrupt(_ detail: String) -> ExtractError {
@@ -149,10 +101,10 @@ final class GzipInflater: @unchecked Sendable {
                 if let done = input {
                     // Fully inflated: now the consumer may see (and then reuse) these bytes.
                     done.isRaw = true
-                    push(done)
+                    try pool.send(done)
                     input = nil
                 }
-                let chunk = try take()
+                let chunk = try pool.take()
                 let n = try readSome(chunk)
                 if n == 0 {
                     inputEOF = true
@@ -169,7 +121,7 @@ final class GzipInflater: @unchecked Sendable {
                 break
             }
             if output == nil {
-                let chunk = try take()
+                let chunk = try pool.take()
                 chunk.isRaw = false
                 output = chunk
             }
@@ -193,17 +145,17 @@ final class GzipInflater: @unchecked Sendable {
                 throw corrupt("\(msg) after \(totalOut) uncompressed bytes")
             }
             if out.count == out.capacity {
-                push(out)
+                try pool.send(out)
                 output = nil
             }
         }
         if let done = input {
             done.isRaw = true
-            push(done)
+            try pool.send(done)
             input = nil
         }
         if let out = output, out.count > 0 {
-            push(out)
+            try pool.send(out)
             output = nil
         }
     }

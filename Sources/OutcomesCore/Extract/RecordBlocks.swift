@@ -54,92 +54,24 @@ final class RecordBlock {
 
 /// The bounded hand-off between the parsing thread (producer) and the caller's thread (consumer):
 /// a fixed pool of `RecordBlock`s, so memory stays at `poolSize` blocks whatever the file's size,
-/// and the parser waits when the validator falls behind.
-///
-/// Blocks reach the consumer in the order they were parsed; an error of the parser (a quote open
-/// at the end of the file, bytes that are not text, a read fault) reaches it only after every
-/// block parsed before the fault, exactly where a single-threaded read would have thrown.
-///
-/// `@unchecked Sendable`: every mutable field is read and written only while `cond` is held, and a
-/// block belongs to one thread at a time (in `free`, in `full`, or held by one side).
-final class RecordBlockPipe: @unchecked Sendable {
+/// and the parser waits when the validator falls behind. Blocks reach the consumer in the order
+/// they were parsed; an error of the parser (a quote open at the end of the file, bytes that are
+/// not text, a read fault) reaches it only after every block parsed before the fault, exactly
+/// where a single-threaded read would have thrown.
+final class RecordBlockPipe: HandOff<RecordBlock>, @unchecked Sendable {
     /// Producer holds one block, the consumer one, the rest are ready or free.
     static let poolSize = 4
 
-    private let cond = NSCondition()
-    // Guarded by `cond`.
-    private var free: [RecordBlock]
-    private var full: [RecordBlock] = []
-    private var finished = false
-    private var exited = false
-    private var cancelled = false
-    private var failure: Error?
-
-    struct Cancelled: Error {}
-
     init(blockSize: Int) {
-        free = (0..<Self.poolSize).map { _ in RecordBlock(capacity: blockSize) }
+        super.init(pool: (0..<Self.poolSize).map { _ in RecordBlock(capacity: blockSize) }, running: true)
     }
-
-    // MARK: Producer side
 
     /// An empty block with room for `capacity` bytes; waits for the consumer to give one back.
     func take(capacity: Int) throws -> RecordBlock {
-        cond.lock()
-        while free.isEmpty && !cancelled { cond.wait() }
-        if cancelled { cond.unlock(); throw Cancelled() }
-        let b = free.removeLast()
-        cond.unlock()
+        let b = try take()
         b.records.removeAll(keepingCapacity: true)
         b.reserve(capacity)
         return b
-    }
-
-    func send(_ b: RecordBlock) throws {
-        cond.lock()
-        defer { cond.unlock() }
-        if cancelled { throw Cancelled() }
-        full.append(b)
-        cond.signal()
-    }
-
-    /// The producer is done: `error` (nil at a sound end of file) follows the blocks sent.
-    func finish(_ error: Error?) {
-        cond.lock()
-        if !(error is Cancelled) { failure = error }
-        finished = true
-        exited = true
-        cond.broadcast()
-        cond.unlock()
-    }
-
-    // MARK: Consumer side
-
-    /// The next block in file order; nil at the end; the producer's error once all blocks before it are out.
-    func next() throws -> RecordBlock? {
-        cond.lock()
-        defer { cond.unlock() }
-        while full.isEmpty && !finished { cond.wait() }
-        if !full.isEmpty { return full.removeFirst() }
-        if let failure { throw failure }
-        return nil
-    }
-
-    func recycle(_ b: RecordBlock) {
-        cond.lock()
-        free.append(b)
-        cond.signal()
-        cond.unlock()
-    }
-
-    /// Stops the producer (when the consumer gave up early) and waits for its thread to end, so no
-    /// block or reader state is touched afterwards.
-    func stop() {
-        cond.lock()
-        cancelled = true
-        cond.broadcast()
-        while !exited { cond.wait() }
-        cond.unlock()
     }
 }
 
