@@ -368,11 +368,8 @@ public final class CSVReader {
                     // A line of only spaces is blank too (PRECISE 3).
                     if fieldCount > 1 || bounds[boundsBase] != bounds[boundsBase + 1] {
                         if blocks {
-                            records.append(RecordBlock.Entry(
-                                line: recLine, start: Int32(truncatingIfNeeded: recStart),
-                                boundsAt: Int32(truncatingIfNeeded: boundsBase),
-                                fieldCount: Int32(truncatingIfNeeded: fieldCount),
-                                lineSpan: Int32(truncatingIfNeeded: line - recLine + 1)))
+                            records.append(RecordBlock.Entry(line: recLine, start: recStart, boundsAt: boundsBase,
+                                                     fieldCount: fieldCount, lineSpan: line - recLine + 1))
                             boundsBase += 2 * fieldCount
                         } else {
                             try body(CSVRecord(line: recLine, fieldCount: fieldCount, base: buf + recStart, bounds: bounds,
@@ -433,11 +430,8 @@ public final class CSVReader {
             Self.addField(buf, from: fieldOut, to: w, recStart: recStart, base: boundsBase, &bounds, &boundsCap, &fieldCount)
             if fieldCount > 1 || bounds[boundsBase] != bounds[boundsBase + 1] {  // a line of only spaces is blank too (PRECISE 3)
                 if blocks {
-                    records.append(RecordBlock.Entry(
-                        line: recLine, start: Int32(truncatingIfNeeded: recStart),
-                        boundsAt: Int32(truncatingIfNeeded: boundsBase),
-                        fieldCount: Int32(truncatingIfNeeded: fieldCount),
-                        lineSpan: Int32(truncatingIfNeeded: line - recLine + 1)))
+                    records.append(RecordBlock.Entry(line: recLine, start: recStart, boundsAt: boundsBase,
+                                                     fieldCount: fieldCount, lineSpan: line - recLine + 1))
                 } else {
                     try body(CSVRecord(line: recLine, fieldCount: fieldCount, base: buf + recStart, bounds: bounds,
                                        lineSpan: line - recLine + 1))

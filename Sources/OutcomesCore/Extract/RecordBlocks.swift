@@ -14,6 +14,16 @@ final class RecordBlock {
         var boundsAt: Int32  // its first offset in `bounds`
         var fieldCount: Int32
         var lineSpan: Int32
+
+        /// A record as the parser holds it (offsets fit in 32 bits: a block is far below 2 GiB).
+        @inline(__always)
+        init(line: Int, start: Int, boundsAt: Int, fieldCount: Int, lineSpan: Int) {
+            self.line = line
+            self.start = Int32(truncatingIfNeeded: start)
+            self.boundsAt = Int32(truncatingIfNeeded: boundsAt)
+            self.fieldCount = Int32(truncatingIfNeeded: fieldCount)
+            self.lineSpan = Int32(truncatingIfNeeded: lineSpan)
+        }
     }
 
     var buf: UnsafeMutablePointer<UInt8>
