@@ -112,11 +112,12 @@ struct AuditModel {
 
     /// The node of the count `name` of row `r` in slot `s`; nil when it has no whole value.
     mutating func node(_ t: Int, _ r: Int, _ name: String, _ s: Slot) -> Int? {
-        guard let v = value(t, r, name, s) else { return nil }
         let column: Int
         switch s { case .cell(let i): column = i; case .unshown(let j): column = 1000 + j }
         let ref = Audit.Ref(t: t, r: r, name: name, column: column)
+        // Made already, so it has a value: looked up before anything else, as most asks are.
         if let n = nodeOf[ref] { return n }
+        guard let v = value(t, r, name, s) else { return nil }
         let n: Int
         if hidden(t, r, name, s) {
             let small = work.isSmall(v) && smallByRule(t, r, name, s)

@@ -100,6 +100,12 @@ extension AuditModel {
             switch w[i] {
             case 0:
                 let t = w[i + 1], r = w[i + 2], column = w[i + 3]
+                i += 4
+                // Most counts were made by an earlier family: found by position, no name needed.
+                if let n = nodeOf[Audit.Ref(t: t, r: r, name: "", column: column)] {
+                    nodeOfHandle.append(n)
+                    continue
+                }
                 let table = work.tables[t]
                 let (name, slot): (String, Slot) = column >= 1000
                     ? (table.unshownCounts[column - 1000], .unshown(column - 1000))
@@ -107,7 +113,6 @@ extension AuditModel {
                 // The count had a whole value when recorded, and values never change.
                 guard let n = node(t, r, name, slot) else { preconditionFailure("audit replay: \(name) lost its value") }
                 nodeOfHandle.append(n)
-                i += 4
             case 1:
                 nodeOfHandle.append(intervals.add(lo: w[i + 1], hi: w[i + 1], fixed: true))
                 refOf.append(Audit.Ref(t: -1, r: -1, name: "", column: -1))

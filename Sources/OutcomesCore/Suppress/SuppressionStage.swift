@@ -37,10 +37,13 @@ public enum SuppressionStage {
         // suppressing it alone gives exactly what its run published.
         var published = previousPublished ?? [:]
         if previousPublished == nil {
-            for (w, t) in previous {
-                published[w] = apply([t], threshold: threshold, breakdowns: breakdowns, audit: audit,
-                                     declarations: declarations).tables[0]
+            // Independent of each other: side by side on the workers.
+            let windows = previous.keys.sorted()
+            let done = Parallel.map(partitions: windows.count, threads: threads) { i in
+                apply([previous[windows[i]]!], threshold: threshold, breakdowns: breakdowns, audit: audit,
+                      declarations: declarations).tables[0]
             }
+            for (i, w) in windows.enumerated() { published[w] = done[i] }
         }
         let work = SuppressionWork(tables: tables, threshold: threshold, breakdowns: breakdowns, declarations: declarations)
         work.applyRowRules()
