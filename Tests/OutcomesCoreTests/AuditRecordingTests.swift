@@ -16,7 +16,7 @@ import Testing
     /// Everything a round's model hands to the propagation and the hiding.
     static func description(_ m: AuditModel) -> [[Int]] {
         [m.intervals.lo, m.intervals.hi, m.intervals.fixed.map { $0 ? 1 : 0 }, m.hiddenNodes,
-         m.refOf.flatMap { [$0.t, $0.r, $0.column] }] + m.intervals.relations.map(words)
+         m.refOf.flatMap { [$0.t, $0.r, $0.column] }] + m.intervals.relations.indices.map { words(m.intervals.relations[$0]) }
     }
 
     @Test func replayedFamiliesBuildWhatTheTablesBuild() throws {

@@ -182,6 +182,14 @@ struct AuditModel {
         intervals.relations.append(r)
     }
 
+    /// `relate` of every relation of a list (a replayed family's).
+    mutating func relate(all list: RelationList) {
+        let ns = list.nodes
+        for i in list.indices where list.range(i).contains(where: { !intervals.fixed[ns[$0]] }) {
+            intervals.relations.append(i, of: list)
+        }
+    }
+
     /// The relations pinned node `n` is in, ascending; found for all of `pinned` in one pass over
     /// the round's relations on first use (most rounds need it for few counts, or none).
     mutating func relationsOf(_ n: Int, among pinned: [Int]) -> [Int] {
@@ -189,9 +197,10 @@ struct AuditModel {
             var slot = [Int](repeating: -1, count: intervals.lo.count)
             var lists = [[Int]](repeating: [], count: pinned.count)
             for (i, p) in pinned.enumerated() where slot[p] < 0 { slot[p] = i }
-            for (ri, rel) in intervals.relations.enumerated() {
-                rel.forEachNode { x in
-                    let i = slot[x]
+            let ns = intervals.relations.nodes
+            for ri in intervals.relations.indices {
+                for k in intervals.relations.range(ri) {
+                    let i = slot[ns[k]]
                     if i >= 0, lists[i].last != ri { lists[i].append(ri) }
                 }
             }
@@ -205,7 +214,9 @@ struct AuditModel {
     /// The smallest non-zero shown count of a relation (ties: the first in row order).
     func smallestShown(in ri: Int, previousOnly: Bool = false) -> Int? {
         var best: Int?
-        for n in intervals.relations[ri].nodes where intervals.fixed[n] && intervals.lo[n] > 0 {
+        for k in intervals.relations.range(ri) {
+            let n = intervals.relations.nodes[k]
+            guard intervals.fixed[n] && intervals.lo[n] > 0 else { continue }
             if previousOnly && !refOf[n].name.hasPrefix("prev_") { continue }
             guard let b = best else { best = n; continue }
             if intervals.lo[n] < intervals.lo[b] || (intervals.lo[n] == intervals.lo[b] && refOf[n] < refOf[b]) { best = n }

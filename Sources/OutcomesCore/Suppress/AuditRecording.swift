@@ -24,7 +24,7 @@ struct AuditRecording {
     /// The node of each handle when the relations were last made, and those relations (as
     /// `relate` was given them): a round whose handles get the same nodes reuses them as they are.
     var nodes: [Int] = []
-    var relations: [Intervals.Relation] = []
+    var relations = RelationList()
     /// The handle of each node asked for while recording (by node number).
     private var handleOf: [Int: Int] = [:]
     /// False when a relation named a node the recording did not ask for (never expected): such a
@@ -145,24 +145,22 @@ extension AuditModel {
             rec.relations = Self.relations(rec.relationWords, nodes)
             rec.nodes = nodes
         }
-        for r in rec.relations { relate(r) }
+        relate(all: rec.relations)
     }
 
     /// Relations spelt over handles (`AuditRecording.relationWords`), over the handles' nodes.
-    private static func relations(_ w: [Int], _ nodes: [Int]) -> [Intervals.Relation] {
-        var out: [Intervals.Relation] = []
+    private static func relations(_ w: [Int], _ nodes: [Int]) -> RelationList {
+        var out = RelationList()
         var i = 0
         while i < w.count {
             let kind = w[i], count = w[i + 1]
             let ns = w[(i + 2)..<(i + 2 + count)].map { nodes[$0] }
             i += 2 + count
-            switch kind {
-            case 0: out.append(.sum(parent: ns[0], members: Array(ns.dropFirst())))
-            case 1: out.append(.bounded(parent: ns[0], members: Array(ns.dropFirst())))
-            case 2: out.append(.atLeastSum(whole: ns[0], parts: Array(ns.dropFirst())))
-            default:
-                out.append(.linear(terms: (0..<count).map { (coefficient: w[i + $0], node: ns[$0]) }, constant: w[i + count]))
+            if kind == 3 {
+                out.append(kind: kind, nodes: ns[...], coefficients: w[i..<(i + count)], constant: w[i + count])
                 i += count + 1
+            } else {
+                out.append(kind: kind, nodes: ns[...], coefficients: nil, constant: 0)
             }
         }
         return out
