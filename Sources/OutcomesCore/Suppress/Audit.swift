@@ -117,6 +117,15 @@ struct AuditModel {
         let ref = Audit.Ref(t: t, r: r, name: name, column: column)
         // Made already, so it has a value: looked up before anything else, as most asks are.
         if let n = nodeOf[ref] { return n }
+        // Bounds worked out in an earlier round while the row is unchanged are the same again.
+        let version = work.rowVersion[t][r]
+        if let b = nodeOf.remembered(ref, version: version) {
+            let n = intervals.add(lo: b.lo, hi: b.hi, fixed: b.fixed)
+            if !b.fixed { hiddenNodes.append(n) }
+            nodeOf[ref] = n
+            refOf.append(ref)
+            return n
+        }
         guard let v = value(t, r, name, s) else { return nil }
         let n: Int
         if hidden(t, r, name, s) {
@@ -131,6 +140,7 @@ struct AuditModel {
         } else {
             n = intervals.add(lo: v, hi: v, fixed: true)
         }
+        nodeOf.remember(ref, lo: intervals.lo[n], hi: intervals.hi[n], fixed: intervals.fixed[n], version: version)
         nodeOf[ref] = n
         refOf.append(ref)
         return n

@@ -233,6 +233,29 @@ struct AuditNodeIndex {
         return i < (r.t + 1 < base.count ? base[r.t + 1] : slots.count) ? i : nil
     }
 
+    /// A count's bounds when its node was last made, and its row's version then (-1: never).
+    private var madeLo: [Int] = []
+    private var madeHi: [Int] = []
+    private var madeVersion: [Int] = []
+    private var madeFixed: [Bool] = []
+
+    /// The bounds last made for `ref` if its row's version is still `version`.
+    func remembered(_ ref: Audit.Ref, version: Int) -> (lo: Int, hi: Int, fixed: Bool)? {
+        guard let i = index(ref), i < madeVersion.count, madeVersion[i] == version else { return nil }
+        return (madeLo[i], madeHi[i], madeFixed[i])
+    }
+
+    mutating func remember(_ ref: Audit.Ref, lo: Int, hi: Int, fixed: Bool, version: Int) {
+        guard let i = index(ref) else { return }
+        if madeVersion.isEmpty {
+            madeLo = [Int](repeating: 0, count: slots.count)
+            madeHi = madeLo
+            madeVersion = [Int](repeating: -1, count: slots.count)
+            madeFixed = [Bool](repeating: false, count: slots.count)
+        }
+        madeLo[i] = lo; madeHi[i] = hi; madeFixed[i] = fixed; madeVersion[i] = version
+    }
+
     /// Forgets the nodes of `refs` (the last round's), so the next round reuses the arrays
     /// instead of allocating and zeroing them again.
     mutating func clear(_ refs: [Audit.Ref]) {

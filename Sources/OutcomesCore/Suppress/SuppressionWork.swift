@@ -30,6 +30,9 @@ final class SuppressionWork {
     /// The rule that hid each cell; nil while shown (or `c` before the stage, which never happens).
     var reason: [[[HidingRule?]]]
     var hiddenBy: [HidingRule: Int] = [:]
+    /// Counts the changes to each row's hidden cells and counts (per table, row): the audit keeps
+    /// a count's bounds from round to round while its row is unchanged.
+    private(set) var rowVersion: [[Int]]
     /// Rows hidden whole (rule 1's effect): their counts other than the base may be a true 0.
     var rowHidden: [[Bool]]
     /// Row lookup by window, breakdown, cohort and filters, per table (for lagged dependents and identities).
@@ -57,6 +60,7 @@ final class SuppressionWork {
         unshownHidden = tables.map { t in t.rows.map { _ in Array(repeating: false, count: t.unshownCounts.count) } }
         reason = tables.map { t in t.rows.map { r in Array(repeating: nil, count: r.cells.count) } }
         rowHidden = tables.map { t in Array(repeating: false, count: t.rows.count) }
+        rowVersion = tables.map { t in Array(repeating: 0, count: t.rows.count) }
         rowIndex = tables.map { t in
             var d: [String: Int] = [:]
             for (i, r) in t.rows.enumerated() { d[Self.key(r.window, r.breakdown, r.cohort, r.filters)] = i }
@@ -109,6 +113,7 @@ final class SuppressionWork {
         let c = tables[t].rows[r].cells[i]
         guard c != .c, force || c != .z else { return false }
         tables[t].rows[r].cells[i] = .c
+        rowVersion[t][r] += 1
         reason[t][r][i] = rule
         hiddenBy[rule, default: 0] += 1
         return true
@@ -118,6 +123,7 @@ final class SuppressionWork {
     @discardableResult
     func hideRow(_ t: Int, _ r: Int, _ rule: HidingRule) -> Bool {
         var any = false
+        rowVersion[t][r] += 1
         rowHidden[t][r] = true
         for i in tables[t].rows[r].cells.indices where hideCell(t, r, i, rule, force: true) { any = true }
         for j in unshownHidden[t][r].indices { unshownHidden[t][r][j] = true }
@@ -135,7 +141,7 @@ final class SuppressionWork {
         switch s {
         case .cell(let i): any = hideCell(t, r, i, rule)
         case .unshown(let j):
-            if !unshownHidden[t][r][j] { unshownHidden[t][r][j] = true; any = true }
+            if !unshownHidden[t][r][j] { unshownHidden[t][r][j] = true; rowVersion[t][r] += 1; any = true }
         }
         for dep in d.count(name)?.dependents ?? [] {
             if let i = cellIndex[t][dep], hideCell(t, r, i, rule) { any = true }
