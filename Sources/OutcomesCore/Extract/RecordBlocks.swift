@@ -55,12 +55,27 @@ final class RecordBlock {
         buf = .allocate(capacity: cap)
     }
 
-    /// Record `i` of the block.
+    /// The block's records, read without touching the class per record (each use of a class's
+    /// property costs a run-time exclusivity check). Valid during `body`; `records` must not
+    /// change meanwhile.
+    struct Records {
+        let entries: UnsafeBufferPointer<Entry>
+        let buf: UnsafeMutablePointer<UInt8>
+        let bounds: UnsafeMutablePointer<Int32>
+        var count: Int { entries.count }
+
+        @inline(__always)
+        subscript(i: Int) -> CSVRecord {
+            let e = entries[i]
+            return CSVRecord(line: e.line, fieldCount: Int(e.fieldCount), base: buf + Int(e.start),
+                             bounds: bounds + Int(e.boundsAt), lineSpan: Int(e.lineSpan))
+        }
+    }
+
     @inline(__always)
-    func record(_ i: Int) -> CSVRecord {
-        let e = records[i]
-        return CSVRecord(line: e.line, fieldCount: Int(e.fieldCount), base: buf + Int(e.start),
-                         bounds: bounds + Int(e.boundsAt), lineSpan: Int(e.lineSpan))
+    func withRecords<R>(_ body: (Records) throws -> R) rethrows -> R {
+        let buf = self.buf, bounds = self.bounds
+        return try records.withUnsafeBufferPointer { try body(Records(entries: $0, buf: buf, bounds: bounds)) }
     }
 
     /// Calls `body` for each record, in file order.

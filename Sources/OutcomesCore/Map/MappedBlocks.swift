@@ -62,7 +62,7 @@ final class BlockMapping {
     private let headerRow: Int
     private let columns: Int
     private var mapping: MappedRecords.FileMapping?
-    private var mapper = RowMapper([])
+    private var mapper: RowMapper?
 
     init(_ owner: MappedRecords) {
         self.owner = owner
@@ -71,7 +71,7 @@ final class BlockMapping {
     }
 
     /// Frees the mapper's buffers, once the parsing thread has ended.
-    func free() { mapper.free() }
+    func free() { mapper?.free() }
 
     /// Maps the block's rows into its `MappedBlock`. A header fault cuts the block's records to
     /// those before the header row (all skipped), as `RecordBlockPipe.deliver` requires.
@@ -80,38 +80,54 @@ final class BlockMapping {
         if let d = b.annex as? MappedBlock { data = d } else { data = MappedBlock(); b.annex = data }
         data.reset()
         if let m = mapping, !m.copy { return }  // every row passes through untouched
-        let n = b.records.count
-        // Locals, written back at the end, so the row loop does no access checks on the class.
-        var rows = data.rows, out = data.out
+        // The row loop works on locals, written back at the end: each use of a class's property
+        // would cost a run-time exclusivity check. The mapper is moved out, not copied, so its
+        // buffers keep one owner (no copy on write when a value map learns).
+        var rows = data.rows, out = data.out, mapping = self.mapping, mapper = self.mapper
         data.rows = []
-        defer { data.rows = rows; data.out = out }
-        var boundsAt = 0
-        if mapping != nil { data.reserveBounds(n * 2 * columns) }
-        var i = 0
-        while i < n {
-            let rec = b.record(i)
-            i += 1
-            guard let m = mapping else {
-                if rec.line < headerRow { rows.append(MappedBlock.Row(kind: .skip)); continue }
-                do {
-                    mapping = try owner.readHeader(rec)
-                } catch {
-                    b.records.removeSubrange((i - 1)...)
-                    throw error
+        self.mapper = nil
+        defer {
+            data.rows = rows; data.out = out
+            self.mapping = mapping; self.mapper = mapper
+        }
+        var fault: (at: Int, error: Error)?
+        b.withRecords { recs in
+            let n = recs.count
+            var i = 0
+            if mapping == nil {
+                while i < n {
+                    let rec = recs[i]
+                    i += 1
+                    if rec.line < headerRow { rows.append(MappedBlock.Row(kind: .skip)); continue }
+                    do {
+                        mapping = try owner.readHeader(rec)
+                    } catch {
+                        fault = (i - 1, error)
+                        return
+                    }
+                    data.mapping = mapping
+                    rows.append(MappedBlock.Row(kind: .header))
+                    if mapping!.copy { mapper = RowMapper(mapping!.plans) }
+                    break
                 }
-                data.mapping = mapping
-                rows.append(MappedBlock.Row(kind: .header))
-                guard mapping!.copy else { return }
-                mapper.free()
-                mapper = RowMapper(mapping!.plans)
-                data.reserveBounds((n - i) * 2 * columns)
-                continue
             }
-            if m.rejects(rec) { rows.append(MappedBlock.Row(kind: .fieldCount)); continue }
-            let start = out.count
-            let rewritten = mapper.map(rec, appendingTo: &out, fieldBounds: data.bounds + boundsAt)
-            rows.append(MappedBlock.Row(rewritten: rewritten, start: start, boundsAt: boundsAt, kind: .mapped))
-            boundsAt += 2 * columns
+            guard let m = mapping, m.copy, i < n else { return }
+            data.reserveBounds((n - i) * 2 * columns)
+            let bounds = data.bounds, columns = self.columns
+            var boundsAt = 0
+            while i < n {
+                let rec = recs[i]
+                i += 1
+                if m.rejects(rec) { rows.append(MappedBlock.Row(kind: .fieldCount)); continue }
+                let start = out.count
+                let rewritten = mapper!.map(rec, appendingTo: &out, fieldBounds: bounds + boundsAt)
+                rows.append(MappedBlock.Row(rewritten: rewritten, start: start, boundsAt: boundsAt, kind: .mapped))
+                boundsAt += 2 * columns
+            }
+        }
+        if let fault {
+            b.records.removeSubrange(fault.at...)
+            throw fault.error
         }
     }
 }
@@ -119,7 +135,7 @@ final class BlockMapping {
 extension MappedRecords {
     /// `forEach` when `reader` parses on a thread of its own: the rows arrive mapped.
     func forEachBlock(_ reader: CSVReader, header: (HeaderMap) throws -> Void, record: (MappedRecord) throws -> Void,
-                      reject: (Reject, Int) throws -> Void, plain: ((CSVRecord) throws -> Void)?) throws {
+                      reject: (Reject, Int) throws -> Void, plain: (CSVRecord) throws -> Void, usePlain: Bool) throws {
         let stage = BlockMapping(self)
         // After `forEachBlock` the parsing thread has ended (`HandOff.stop`).
         defer { stage.free() }
@@ -128,37 +144,41 @@ extension MappedRecords {
         try reader.forEachBlock(transform: { try stage.transform($0) }) { b in
             // `transform` ran on every block sent, so each has its rows.
             let data = b.annex as! MappedBlock
-            let n = b.records.count
-            var i = 0
-            let rows = data.rows.count
+            let out = data.out.base, bounds = data.bounds
             // Hoisted: one reference held per block, none per row.
             var mf = mapping?.file
-            while i < rows {
-                let row = data.rows[i]
-                let rec = b.record(i)
-                i += 1
-                switch row.kind {
-                case .skip:
-                    continue
-                case .header:
-                    mapping = data.mapping
-                    mf = mapping!.file
-                    try header(mf!.header)
-                case .fieldCount:
-                    try reject(fieldCountReject(rec, mapping!), rec.lineSpan)
-                case .mapped:
-                    let mapped = CSVRecord(line: rec.line, fieldCount: columns, base: data.out.base + row.start,
-                                           bounds: data.bounds + row.boundsAt, lineSpan: rec.lineSpan)
-                    try record(MappedRecord(record: mapped, sourceRecord: rec, rewritten: row.rewritten, file: mf!))
+            try b.withRecords { recs in
+                let n = recs.count
+                var i = 0
+                try data.rows.withUnsafeBufferPointer { rows in
+                    while i < rows.count {
+                        let row = rows[i]
+                        let rec = recs[i]
+                        i += 1
+                        switch row.kind {
+                        case .skip:
+                            continue
+                        case .header:
+                            mapping = data.mapping
+                            mf = mapping!.file
+                            try header(mf!.header)
+                        case .fieldCount:
+                            try reject(fieldCountReject(rec, mapping!), rec.lineSpan)
+                        case .mapped:
+                            let mapped = CSVRecord(line: rec.line, fieldCount: columns, base: out + row.start,
+                                                   bounds: bounds + row.boundsAt, lineSpan: rec.lineSpan)
+                            try record(MappedRecord(record: mapped, sourceRecord: rec, rewritten: row.rewritten, file: mf!))
+                        }
+                    }
                 }
-            }
-            guard i < n else { return }
-            // The rest pass through untouched: the mapping only found columns.
-            let file = mf!
-            if let plain {
-                while i < n { try plain(b.record(i)); i += 1 }
-            } else {
-                while i < n { try record(MappedRecord(record: b.record(i), sourceRecord: nil, rewritten: 0, file: file)); i += 1 }
+                guard i < n else { return }
+                // The rest pass through untouched: the mapping only found columns.
+                let file = mf!
+                if usePlain {
+                    while i < n { try plain(recs[i]); i += 1 }
+                } else {
+                    while i < n { try record(MappedRecord(record: recs[i], sourceRecord: nil, rewritten: 0, file: file)); i += 1 }
+                }
             }
         }
         if mapping == nil { throw ExtractError.noHeader(file: source.file) }

@@ -88,10 +88,18 @@ public final class MappedRecords {
     /// per row (8 million for a county's attendance).
     public func forEach(header: (HeaderMap) throws -> Void, record: (MappedRecord) throws -> Void,
                         reject: (Reject, Int) throws -> Void, plain: ((CSVRecord) throws -> Void)? = nil) throws {
+        try forEach(header: header, record: record, reject: reject, plain: { try plain?($0) }, usePlain: plain != nil)
+    }
+
+    /// `forEach` with `plain` not optional (`usePlain` says whether to use it): an optional closure
+    /// escapes, and a variable it captures (the batch, in `fill`) then costs a run-time
+    /// exclusivity check at every use, several a row.
+    func forEach(header: (HeaderMap) throws -> Void, record: (MappedRecord) throws -> Void,
+                 reject: (Reject, Int) throws -> Void, plain: (CSVRecord) throws -> Void, usePlain: Bool) throws {
         // Two threads: the parsing thread maps too, and this one takes finished records
         // (MappedBlocks.swift, docs/PERFORMANCE.md).
         if let table = source as? CSVTable, table.reader.parsesOnThread {
-            try forEachBlock(table.reader, header: header, record: record, reject: reject, plain: plain)
+            try forEachBlock(table.reader, header: header, record: record, reject: reject, plain: plain, usePlain: usePlain)
             return
         }
         let headerRow = profile?.headerRow ?? 1
@@ -100,7 +108,7 @@ public final class MappedRecords {
         var mapping: FileMapping?
         var passThrough = false  // header read, no copy, and a `plain` receiver
         try source.forEachRow { rec in
-            if passThrough, let plain {
+            if passThrough {
                 try plain(rec)
                 return
             }
@@ -109,7 +117,7 @@ public final class MappedRecords {
                 let m = try readHeader(rec)
                 mapping = m
                 if m.copy { mapper.free(); mapper = RowMapper(m.plans) }
-                passThrough = !m.copy && plain != nil
+                passThrough = !m.copy && usePlain
                 try header(m.file.header)
                 return
             }
@@ -256,11 +264,6 @@ extension HeaderMap {
     }
 }
 
-/// The row the mapping step is adding, seen by the spool's `amend` hook.
-final class CurrentMappedRow {
-    var row: MappedRecord?
-}
-
 /// A per-file batch the mapping step can feed (`FileBatch`, `AttendanceBatch`).
 public protocol MappedBatch {
     mutating func add(_ rec: CSVRecord) throws
@@ -282,23 +285,31 @@ extension MappedRecords {
         var batch: B?
         let sheet = source.sheet
         // The row being added, for the hook; nil outside `add`, so later rejects are untouched.
-        let current = CurrentMappedRow()
-        defer { batch?.spool.amend = nil }
+        // Behind a pointer, not in a class: it is written twice a row, and a class's property
+        // would cost a run-time exclusivity check each time. Only this thread touches it, and
+        // the hook that reads it is removed before it is freed.
+        let current = UnsafeMutablePointer<MappedRecord?>.allocate(capacity: 1)
+        current.initialize(to: nil)
+        defer {
+            batch?.spool.amend = nil
+            current.deinitialize(count: 1)
+            current.deallocate()
+        }
         try forEach(header: { h in
             batch = try make(h)
             batch!.spool.amend = { r in
                 if r.sheet == nil { r.sheet = sheet }
-                if let m = current.row, m.rewritten != 0, let o = m.original(r.column) { r.value = o }
+                if let m = current.pointee, m.rewritten != 0, let o = m.original(r.column) { r.value = o }
             }
         }, record: { m in
             let before = batch!.rejected
-            if m.rewritten != 0 { current.row = m }
-            defer { current.row = nil }
+            if m.rewritten != 0 { current.pointee = m }
+            defer { current.pointee = nil }
             try batch!.add(m.record)
             if batch!.rejected == before { accepted?(m) }
         }, reject: { batch!.add(rejected: $0, lines: $1) },
            // Untouched rows go straight to the batch: nothing to amend, nobody to tell.
-           plain: accepted == nil ? { rec in try batch!.add(rec) } : nil)
+           plain: { rec in try batch!.add(rec) }, usePlain: accepted == nil)
         return batch!
     }
 }
