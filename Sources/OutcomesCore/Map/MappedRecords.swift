@@ -285,28 +285,32 @@ extension MappedRecords {
         var batch: B?
         let sheet = source.sheet
         // The row being added, for the hook; nil outside `add`, so later rejects are untouched.
-        // Behind a pointer, not in a class: it is written twice a row, and a class's property
-        // would cost a run-time exclusivity check each time. Only this thread touches it, and
-        // the hook that reads it is removed before it is freed.
-        let current = UnsafeMutablePointer<MappedRecord?>.allocate(capacity: 1)
+        // Kept as a pointer to the row, in memory of its own rather than a class's property: it
+        // is written twice a row, and a class's property costs a run-time exclusivity check at
+        // each use. Only this thread touches it; the hook that reads it is removed before it is
+        // freed, and the row it points to lives for the whole `add`.
+        let current = UnsafeMutablePointer<UnsafePointer<MappedRecord>?>.allocate(capacity: 1)
         current.initialize(to: nil)
         defer {
             batch?.spool.amend = nil
-            current.deinitialize(count: 1)
             current.deallocate()
         }
         try forEach(header: { h in
             batch = try make(h)
             batch!.spool.amend = { r in
                 if r.sheet == nil { r.sheet = sheet }
-                if let m = current.pointee, m.rewritten != 0, let o = m.original(r.column) { r.value = o }
+                if let m = current.pointee?.pointee, m.rewritten != 0, let o = m.original(r.column) { r.value = o }
             }
         }, record: { m in
-            let before = batch!.rejected
-            if m.rewritten != 0 { current.pointee = m }
-            defer { current.pointee = nil }
-            try batch!.add(m.record)
-            if batch!.rejected == before { accepted?(m) }
+            try withUnsafePointer(to: m) { row in
+                if m.rewritten != 0 { current.pointee = row }
+                defer { current.pointee = nil }
+                // The reject count is read only for `accepted` (the spool is a class: each read is checked).
+                guard let accepted else { return try batch!.add(m.record) }
+                let before = batch!.rejected
+                try batch!.add(m.record)
+                if batch!.rejected == before { accepted(m) }
+            }
         }, reject: { batch!.add(rejected: $0, lines: $1) },
            // Untouched rows go straight to the batch: nothing to amend, nobody to tell.
            plain: { rec in try batch!.add(rec) }, usePlain: accepted == nil)
