@@ -41,6 +41,9 @@ struct RowMapper {
     private var row: RowBuffer
     /// Start and end of each contract column's bytes in `row`.
     private let bounds: UnsafeMutablePointer<Int32>
+    /// Columns whose bounds no step writes (constants, columns the file lacks): the block route
+    /// copies just these from `bounds`, the same on every row.
+    private let settled: [Int32]
     let columns: Int
 
     init(_ plans: [ColumnPlan]) {
@@ -71,6 +74,7 @@ struct RowMapper {
             if p.monthFirst { dateSteps.append(DateStep(column: column, sole: uses[p.source] == 1)) }
         }
         fixed = row.count
+        settled = plans.indices.filter { plans[$0].constant != nil || plans[$0].source < 0 }.map { Int32($0) }
         self.row = row
         self.takes = takes; self.mapSteps = mapSteps; self.dateSteps = dateSteps
         self.maps = maps; self.references = references
@@ -104,7 +108,13 @@ struct RowMapper {
         let origin = out.count
         // The constants and the bounds of constant and absent columns, as `init` laid them out.
         out.append(UnsafeBufferPointer(start: row.base, count: fixed))
-        fieldBounds.update(from: bounds, count: 2 * columns)
+        let bounds = self.bounds
+        settled.withUnsafeBufferPointer { settled in
+            for c in settled {
+                fieldBounds[2 &* Int(c)] = bounds[2 &* Int(c)]
+                fieldBounds[2 &* Int(c) &+ 1] = bounds[2 &* Int(c) &+ 1]
+            }
+        }
         return mapRow(rec, into: &out, origin: origin, bounds: fieldBounds)
     }
 
@@ -249,9 +259,18 @@ struct RowBuffer {
         guard n > 0 else { return }
         if count + n > capacity { grow(to: count + n) }
         let to = base + count
-        if n <= 16 {
+        if n < 8 {
             // Cells are short: a byte loop beats a call to memcpy.
             for i in 0..<n { to[i] = b[i] }
+        } else if n <= 64 {
+            // A row's stretch of fields: eight bytes at a time, the last word overlapping.
+            let from = UnsafeRawPointer(b.baseAddress!), dst = UnsafeMutableRawPointer(to)
+            var i = 0
+            while i < n &- 8 {
+                dst.storeBytes(of: from.loadUnaligned(fromByteOffset: i, as: UInt64.self), toByteOffset: i, as: UInt64.self)
+                i &+= 8
+            }
+            dst.storeBytes(of: from.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self), toByteOffset: n &- 8, as: UInt64.self)
         } else {
             to.update(from: b.baseAddress!, count: n)
         }
