@@ -9,18 +9,26 @@ public enum NumberFormat {
     /// as decimal arithmetic would.
     public static func rounded(_ v: Double, dp: Int) -> String {
         if v.isNaN || v.isInfinite { return "z" }
-        let scale = pow(10.0, Double(dp))
-        let a = abs(v) * scale
-        var f = a.rounded(.down)
-        if a - f >= 0.5 - 1e-9 * max(1, a) { f += 1 }
+        let f = roundedMagnitude(v, dp: dp)
         let neg = v < 0 && f != 0
-        var digits = String(Int64(f))
+        var digits = String(f)
         if dp > 0 {
             if digits.count <= dp { digits = String(repeating: "0", count: dp - digits.count + 1) + digits }
             let cut = digits.index(digits.endIndex, offsetBy: -dp)
             digits = digits[..<cut] + "." + digits[cut...]
         }
         return neg ? "-" + digits : digits
+    }
+
+    /// |v| rounded half away from zero to `dp` places, in units of the last place: the digits
+    /// `rounded` prints (the disclosure audit reads a shown percentage's tenths from it without
+    /// printing and parsing text). `v` must be finite.
+    static func roundedMagnitude(_ v: Double, dp: Int) -> Int64 {
+        let scale = pow(10.0, Double(dp))
+        let a = abs(v) * scale
+        var f = a.rounded(.down)
+        if a - f >= 0.5 - 1e-9 * max(1, a) { f += 1 }
+        return Int64(f)
     }
 
     /// The text of a cell in a column with `dp` decimal places.

@@ -214,17 +214,26 @@ public final class Pipeline {
             // The metrics compute unsuppressed cells; suppression is its own stage over all the
             // tables together (PRECISE.md 32-35, 41).
             let unsuppressed = ctx.unsuppressed
-            let computed = Parallel.map(partitions: jobs.count, threads: options.threads) { i -> [OutputTable] in
+            // Rule 7's previous windows, suppressed as their own runs publish them, are the
+            // costliest jobs (each is audited): first, beside the metrics.
+            let early = SuppressionStage.previousWindowCount(ctx)
+            let previous = Parallel.map(partitions: early + jobs.count, threads: options.threads) { i -> PreviousOrTables in
+                if i < early { return .previous(SuppressionStage.publishedPreviousWindow(i, dataset, ctx, breakdowns: ctx.breakdowns)) }
                 defer { console.advance(1) }
-                let tables = jobs[schedule[i]].compute(dataset, unsuppressed)
+                let tables = jobs[schedule[i - early]].compute(dataset, unsuppressed)
                 for t in tables { console.detail("computed \(t.name)") }
-                return tables
+                return .tables(tables)
             }
-            var ordered = computed
-            for (i, job) in schedule.enumerated() { ordered[job] = computed[i] }
+            var ordered = [[OutputTable]](repeating: [], count: jobs.count)
+            var published: [String: OutputTable] = [:]
+            for (i, r) in previous.enumerated() {
+                switch r {
+                case .previous(let p): published[p.window] = p.table
+                case .tables(let ts): ordered[schedule[i - early]] = ts
+                }
+            }
             let suppressed = SuppressionStage.apply(ordered.flatMap { $0 }, threshold: options.suppressMax,
-                                                    breakdowns: ctx.breakdowns,
-                                                    previous: SuppressionStage.previousFeedback(dataset, ctx),
+                                                    breakdowns: ctx.breakdowns, previousPublished: published,
                                                     threads: options.threads)
             console.detail("suppressed: \(suppressed.hiddenBy.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
             let rendered = Parallel.map(partitions: suppressed.tables.count, threads: options.threads) { i in
@@ -418,4 +427,11 @@ public enum RunError: LocalizedError, Equatable {
 extension Days {
     /// Today in UTC.
     public static func today() -> Day { Day((Date().timeIntervalSince1970 / 86400).rounded(.down)) }
+}
+
+/// A result of the report's parallel stage: a previous window's published feedback table, or a
+/// metric job's tables.
+private enum PreviousOrTables: Sendable {
+    case previous((window: String, table: OutputTable))
+    case tables([OutputTable])
 }

@@ -41,8 +41,11 @@ struct Audit {
         var unresolvedLast = 0
         // One node index for every round: cleared after each, not allocated again.
         var nodes: AuditNodeIndex? = AuditNodeIndex(work: work)
+        // The relations each family built, kept while the tables it reads are unchanged.
+        var recordings: AuditRecordings? = AuditRecordings()
         for _ in 0..<10_000 {
             var model = AuditModel(work: work, nodes: nodes.take()!, includePrevious: includePrevious)
+            model.recordings = recordings.take()!
             model.build()
             // Part by part, unchanged parts reused: the bounds `intervals.propagate()` gives.
             propagation.propagate(&model.intervals)
@@ -66,6 +69,7 @@ struct Audit {
             unresolvedLast = unresolved
             model.nodeOf.clear(model.refOf)
             nodes = model.nodeOf
+            recordings = model.recordings
             if !hid { break }
         }
         return unresolvedLast
@@ -78,10 +82,16 @@ struct AuditModel {
     var intervals = Intervals()
     var nodeOf: AuditNodeIndex
     var refOf: [Audit.Ref] = []
-    /// Nodes of hidden counts, in row order.
+    /// Nodes of hidden counts, in the order they were made.
     var hiddenNodes: [Int] = []
-    /// Relations of each node, ascending (indexed by node).
-    private var relationsByNode: [[Int]] = []
+    /// Relations of each node, ascending: those of node `n` are
+    /// `relationList[relationStart[n]..<relationStart[n + 1]]`, worked out on first use (a round
+    /// asks only for the few pinned nodes).
+    private var relationStart: [Int] = []
+    private var relationList: [Int] = []
+    /// The families' relations from earlier rounds, and the one being recorded.
+    var recordings = AuditRecordings()
+    var capture: AuditRecording?
 
     /// Whether the previous window's figures (`prev_*`) take part (phase 2 of `Audit.run`).
     let includePrevious: Bool
@@ -95,11 +105,19 @@ struct AuditModel {
     /// variable from 1 (a true zero shows 0) to T where rules 1, 2 or 6 hid it, else unbounded.
     mutating func node(_ t: Int, _ r: Int, _ name: String) -> Int? {
         if !includePrevious && name.hasPrefix("prev_") { return nil }
-        guard let s = work.slot(t, name), let v = value(t, r, name, s) else { return nil }
+        guard let s = work.slot(t, name), let n = node(t, r, name, s) else { return nil }
+        capture?.touch(n, refOf[n])
+        return n
+    }
+
+    /// The node of the count `name` of row `r` in slot `s`; nil when it has no whole value.
+    mutating func node(_ t: Int, _ r: Int, _ name: String, _ s: Slot) -> Int? {
         let column: Int
         switch s { case .cell(let i): column = i; case .unshown(let j): column = 1000 + j }
         let ref = Audit.Ref(t: t, r: r, name: name, column: column)
+        // Made already, so it has a value: looked up before anything else, as most asks are.
         if let n = nodeOf[ref] { return n }
+        guard let v = value(t, r, name, s) else { return nil }
         let n: Int
         if hidden(t, r, name, s) {
             let small = work.isSmall(v) && smallByRule(t, r, name, s)
@@ -124,6 +142,7 @@ struct AuditModel {
     mutating func constant(_ v: Int) -> Int {
         let n = intervals.add(lo: v, hi: v, fixed: true)
         refOf.append(Audit.Ref(t: -1, r: -1, name: "", column: -1))
+        capture?.constant(n, v)
         return n
     }
 
@@ -155,17 +174,37 @@ struct AuditModel {
     }
 
     mutating func relate(_ r: Intervals.Relation) {
+        capture?.relation(r)
         // A relation of constants alone tells nothing.
-        guard r.nodes.contains(where: { !intervals.fixed[$0] }) else { return }
+        var variable = false
+        r.forEachNode { if !intervals.fixed[$0] { variable = true } }
+        guard variable else { return }
         intervals.relations.append(r)
-        let ri = intervals.relations.count - 1
-        if relationsByNode.count < intervals.lo.count {
-            relationsByNode.append(contentsOf: repeatElement([], count: intervals.lo.count - relationsByNode.count))
-        }
-        for n in r.nodes where relationsByNode[n].last != ri { relationsByNode[n].append(ri) }
     }
 
-    func relationsOf(_ n: Int) -> [Int] { n < relationsByNode.count ? relationsByNode[n] : [] }
+    /// The relations a node is in, ascending.
+    mutating func relationsOf(_ n: Int) -> ArraySlice<Int> {
+        if relationStart.count != intervals.lo.count + 1 {
+            // Counted, then filled in relation order: one flat array for every node.
+            var count = [Int](repeating: 0, count: intervals.lo.count + 1)
+            var last = [Int](repeating: -1, count: intervals.lo.count)
+            for (ri, rel) in intervals.relations.enumerated() {
+                rel.forEachNode { x in if last[x] != ri { last[x] = ri; count[x + 1] += 1 } }
+            }
+            for i in 0..<intervals.lo.count { count[i + 1] += count[i] }
+            relationStart = count
+            var fill = Array(count.dropLast())
+            relationList = [Int](repeating: 0, count: count.last ?? 0)
+            last = [Int](repeating: -1, count: intervals.lo.count)
+            for (ri, rel) in intervals.relations.enumerated() {
+                rel.forEachNode { x in
+                    if last[x] != ri { last[x] = ri; relationList[fill[x]] = ri; fill[x] += 1 }
+                }
+            }
+        }
+        guard n >= 0, n + 1 < relationStart.count else { return [] }
+        return relationList[relationStart[n]..<relationStart[n + 1]]
+    }
 
     /// The smallest non-zero shown count of a relation (ties: the first in row order).
     func smallestShown(in ri: Int, previousOnly: Bool = false) -> Int? {

@@ -89,9 +89,24 @@ struct AuditPropagation {
     /// One part propagated on its own by `Intervals.propagate`.
     static func run(_ p: Part, _ iv: Intervals) -> Outcome {
         var s = Intervals()
-        var localOf: [Int: Int] = [:]
-        for (l, g) in p.nodes.enumerated() { _ = s.add(lo: iv.lo[g], hi: iv.hi[g], fixed: iv.fixed[g]); localOf[g] = l }
-        s.relations = p.relations.map { iv.relations[$0].mapNodes { localOf[$0]! } }
+        for g in p.nodes { _ = s.add(lo: iv.lo[g], hi: iv.hi[g], fixed: iv.fixed[g]) }
+        // The key spells each relation over the part's own node numbers (`parts`).
+        s.relations.reserveCapacity(p.relations.count)
+        var i = 0
+        for _ in p.relations {
+            let kind = p.key[i], count = p.key[i + 1]
+            let ns = Array(p.key[(i + 2)..<(i + 2 + count)])
+            i += 2 + count
+            switch kind {
+            case 0: s.relations.append(.sum(parent: ns[0], members: Array(ns.dropFirst())))
+            case 1: s.relations.append(.bounded(parent: ns[0], members: Array(ns.dropFirst())))
+            case 2: s.relations.append(.atLeastSum(whole: ns[0], parts: Array(ns.dropFirst())))
+            default:
+                s.relations.append(.linear(terms: (0..<count).map { (coefficient: p.key[i + $0], node: ns[$0]) },
+                                           constant: p.key[i + count]))
+                i += count + 1
+            }
+        }
         s.propagate(maxSteps: maxSteps)
         var steps = 0
         for x in s.lastLo { if let x { steps = max(steps, x.step) } }
@@ -184,16 +199,6 @@ extension Intervals.Relation {
             for p in ps { body(p) }
         case let .linear(ts, _):
             for t in ts { body(t.node) }
-        }
-    }
-
-    /// The same relation over other node numbers.
-    func mapNodes(_ f: (Int) -> Int) -> Intervals.Relation {
-        switch self {
-        case let .sum(p, ms): return .sum(parent: f(p), members: ms.map(f))
-        case let .bounded(p, ms): return .bounded(parent: f(p), members: ms.map(f))
-        case let .atLeastSum(w, ps): return .atLeastSum(whole: f(w), parts: ps.map(f))
-        case let .linear(ts, k): return .linear(terms: ts.map { (coefficient: $0.coefficient, node: f($0.node)) }, constant: k)
         }
     }
 }

@@ -1,16 +1,29 @@
 /// The relations the audit combines (PRECISE.md 41), one family per function.
 extension AuditModel {
+    /// What makes a family of relations (`AuditRecordings.Key.kind`).
+    enum Family: Int { case set, row, window, bands, bandRates, acrossTables }
+
+    /// Every relation, family by family in a fixed order: a table's sets one by one, its rows one
+    /// by one, its windows, then the identities across tables. Each family is replayed from the
+    /// last round while what it read of the hidden state is unchanged (`AuditRecording`).
     mutating func build() {
         for t in work.tables.indices where work.decls[t] != nil {
-            setRelations(t)
-            rowRelations(t)
-            windowRelations(t)
+            let counts = auditCounts(t)
+            for (i, s) in work.sets(t).enumerated() {
+                family(.init(kind: Family.set.rawValue, t: t, index: i)) { $0.setRelations(t, s, counts) }
+            }
+            for r in work.tables[t].rows.indices {
+                family(.init(kind: Family.row.rawValue, t: t, index: r)) { $0.rowRelations(t, r) }
+            }
+            family(.init(kind: Family.window.rawValue, t: t, index: 0)) { $0.windowRelations(t) }
         }
-        bandIdentities()
-        bandRateRelations()
-        timelinessIdentities()
-        closureIdentities()
-        attendanceTrendIdentities()
+        family(.init(kind: Family.bands.rawValue, t: -1, index: 0)) { $0.bandIdentities() }
+        family(.init(kind: Family.bandRates.rawValue, t: -1, index: 0)) { $0.bandRateRelations() }
+        family(.init(kind: Family.acrossTables.rawValue, t: -1, index: 0)) { m in
+            m.timelinessIdentities()
+            m.closureIdentities()
+            m.attendanceTrendIdentities()
+        }
     }
 
     /// The counts the audit follows in a table: every declared count but the activity table's
@@ -29,51 +42,48 @@ extension AuditModel {
     /// Every set of rule 4, as an equation where counts add exactly and as bounds where one child
     /// can sit in two rows (exact over a child's own attributes, or where the parent's `n_children`
     /// equals its `n`).
-    mutating func setRelations(_ t: Int) {
-        let counts = auditCounts(t)
-        for s in work.sets(t) {
-            for c in counts {
-                guard let p = node(t, s.parent, c.name) else { continue }
-                let ms = s.members.compactMap { node(t, $0, c.name) }
-                var exact = c.additivity == .exact || s.column == .gender || s.column == .ethnicityMajor
-                if !exact, let other = c.exactWhenEqualTo, let cs = work.slot(t, c.name), let os = work.slot(t, other),
-                   !work.isHidden(t, s.parent, cs), !work.isHidden(t, s.parent, os),
-                   work.value(t, s.parent, cs) == work.value(t, s.parent, os) { exact = true }
-                if c.name.hasPrefix("prev_") {
-                    // A row is written only when its own window has an answer, so some members of a
-                    // previous-window set may be missing: the parent is at least the members' sum.
-                    relate(.atLeastSum(whole: p, parts: ms))
-                } else {
-                    relate(exact ? .sum(parent: p, members: ms) : .bounded(parent: p, members: ms))
-                }
+    mutating func setRelations(_ t: Int, _ s: SetStructure.RowSet, _ counts: [TableDeclaration.Count]) {
+        for c in counts {
+            guard let p = node(t, s.parent, c.name) else { continue }
+            let ms = s.members.compactMap { node(t, $0, c.name) }
+            var exact = c.additivity == .exact || s.column == .gender || s.column == .ethnicityMajor
+            if !exact, let other = c.exactWhenEqualTo, let cs = work.slot(t, c.name), let os = work.slot(t, other),
+               !readHidden(t, s.parent, cs), !readHidden(t, s.parent, os),
+               work.value(t, s.parent, cs) == work.value(t, s.parent, os) { exact = true }
+            if c.name.hasPrefix("prev_") {
+                // A row is written only when its own window has an answer, so some members of a
+                // previous-window set may be missing: the parent is at least the members' sum.
+                relate(.atLeastSum(whole: p, parts: ms))
+            } else {
+                relate(exact ? .sum(parent: p, members: ms) : .bounded(parent: p, members: ms))
             }
         }
     }
 
     /// Inside a row: the row sums of rule 3, the complements of rule 5 and measures within another.
-    mutating func rowRelations(_ t: Int) {
+    mutating func rowRelations(_ t: Int, _ r: Int) {
         guard let d = work.decls[t] else { return }
-        for r in work.tables[t].rows.indices {
-            if let b = d.base, let bn = node(t, r, b) {
-                for set in d.rowSums {
-                    let ms = set.compactMap { node(t, r, $0) }
-                    if ms.count == set.count { relate(.sum(parent: bn, members: ms)) }
-                }
+        if let b = d.base, let bn = node(t, r, b) {
+            for set in d.rowSums {
+                let ms = set.compactMap { node(t, r, $0) }
+                if ms.count == set.count { relate(.sum(parent: bn, members: ms)) }
             }
-            for (part, whole) in d.complements + d.within {
-                if let p = node(t, r, part), let w = node(t, r, whole) { relate(.atLeastSum(whole: w, parts: [p])) }
-            }
-            for rate in d.rates { rateRelations(t, r, rate) }
         }
+        for (part, whole) in d.complements + d.within {
+            if let p = node(t, r, part), let w = node(t, r, whole) { relate(.atLeastSum(whole: w, parts: [p])) }
+        }
+        for rate in d.rates { rateRelations(t, r, rate) }
     }
 
     /// A shown percentage with its numerator and base: the integers its 1-decimal rounding
     /// allows (METRICS.md "Rounding and small numbers": half away from zero, once, from the
     /// unrounded value). Where both are shown it tells nothing new and `relate` drops it.
     mutating func rateRelations(_ t: Int, _ r: Int, _ rate: (numerator: String, base: String, pct: String)) {
-        guard let i = work.cellIndex[t][rate.pct], case .num(let v) = work.tables[t].rows[r].cells[i], v >= 0,
-              let tenths = Int(NumberFormat.rounded(v, dp: 1).replacingOccurrences(of: ".", with: "")),
+        // A shown cell holds the metric's value (the stage only ever turns cells into `c`).
+        guard let i = work.cellIndex[t][rate.pct], !readHidden(t, r, .cell(i)),
+              case .num(let v) = work.raw[t].rows[r].cells[i], v >= 0, v.isFinite,
               let num = node(t, r, rate.numerator), let base = node(t, r, rate.base) else { return }
+        let tenths = Int(NumberFormat.roundedMagnitude(v, dp: 1))
         for rel in Intervals.Relation.ratio(numerator: num, base: base, tenths: tenths) { relate(rel) }
     }
 
@@ -145,14 +155,14 @@ extension AuditModel {
             let rows = groups[k]!
             let base = rows.compactMap { node(tb, $0, "n") }
             guard base.count == rows.count else { continue }
-            for r in rows {
-                switch work.tables[tb].rows[r].cells[pc] {
+            for r in rows where !readHidden(tb, r, .cell(pc)) {
+                switch work.raw[tb].rows[r].cells[pc] {
                 case .z:
                     relate(.sum(parent: constant(0), members: base))
                 case .num(let v):
                     relate(.linear(terms: base.map { (-1, $0) }, constant: 1))
-                    guard let tenths = Int(NumberFormat.rounded(v, dp: 1).replacingOccurrences(of: ".", with: "")),
-                          let num = node(tb, r, "n") else { continue }
+                    guard v >= 0, v.isFinite, let num = node(tb, r, "n") else { continue }
+                    let tenths = Int(NumberFormat.roundedMagnitude(v, dp: 1))
                     for rel in Intervals.Relation.ratio(numerator: num, base: base, tenths: tenths) { relate(rel) }
                 default: continue
                 }

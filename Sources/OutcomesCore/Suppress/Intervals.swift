@@ -98,16 +98,33 @@ struct Intervals {
     /// Propagates every relation until no bound moves (or `maxSteps` tightenings, a guard against
     /// slow creeping on inconsistent data, which then reads as pinned).
     mutating func propagate(maxSteps: Int = 5_000_000) {
-        var byNode = [[Int]](repeating: [], count: lo.count)
-        for (i, r) in relations.enumerated() { for n in Set(r.nodes) { byNode[n].append(i) } }
+        // The relations of node n, ascending, each once: byNode[start[n]..<start[n + 1]].
+        var start = [Int](repeating: 0, count: lo.count + 1)
+        var seen = [Int](repeating: -1, count: lo.count)
+        for (i, r) in relations.enumerated() {
+            r.forEachNode { n in if seen[n] != i { seen[n] = i; start[n + 1] += 1 } }
+        }
+        for n in 0..<lo.count { start[n + 1] += start[n] }
+        var fill = start
+        var byNode = [Int](repeating: 0, count: start[lo.count])
+        seen = [Int](repeating: -1, count: lo.count)
+        for (i, r) in relations.enumerated() {
+            r.forEachNode { n in if seen[n] != i { seen[n] = i; byNode[fill[n]] = i; fill[n] += 1 } }
+        }
         var queued = [Bool](repeating: true, count: relations.count)
         var queue = Array(relations.indices)
         var head = 0
+        var changed: [Int] = []
         while head < queue.count, step < maxSteps {
             let ri = queue[head]; head += 1
             queued[ri] = false
-            for n in apply(ri) {
-                for other in byNode[n] where !queued[other] { queued[other] = true; queue.append(other) }
+            changed.removeAll(keepingCapacity: true)
+            apply(ri, &changed)
+            for n in changed {
+                for k in start[n]..<start[n + 1] {
+                    let other = byNode[k]
+                    if !queued[other] { queued[other] = true; queue.append(other) }
+                }
             }
             if head > 1 << 20 { queue.removeFirst(head); head = 0 }
         }
@@ -124,9 +141,8 @@ struct Intervals {
         hi[n] = max(v, lo[n]); step += 1; lastHi[n] = (ri, step); changed.append(n)
     }
 
-    /// Tightens the nodes of one relation; returns the nodes that moved.
-    private mutating func apply(_ ri: Int) -> [Int] {
-        var changed: [Int] = []
+    /// Tightens the nodes of one relation; appends the nodes that moved to `changed`.
+    private mutating func apply(_ ri: Int, _ changed: inout [Int]) {
         switch relations[ri] {
         case .sum(let p, let ms):
             var sumLo = ms.reduce(0) { $0 + lo[$1] }
@@ -142,7 +158,9 @@ struct Intervals {
                 sumLo += lo[m] - oldLo
             }
         case .bounded(let p, let ms):
-            raise(p, ms.map { lo[$0] }.max() ?? 0, ri, &changed)
+            var most = ms.isEmpty ? 0 : Int.min
+            for m in ms where lo[m] > most { most = lo[m] }
+            raise(p, most, ri, &changed)
             var t = hiTotals(ms)
             lower(p, t.unbounded > 0 ? Self.infinity : t.finite, ri, &changed)
             for m in ms {
@@ -186,6 +204,5 @@ struct Intervals {
                 }
             }
         }
-        return changed
     }
 }

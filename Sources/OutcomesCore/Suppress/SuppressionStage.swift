@@ -37,10 +37,13 @@ public enum SuppressionStage {
         // suppressing it alone gives exactly what its run published.
         var published = previousPublished ?? [:]
         if previousPublished == nil {
-            for (w, t) in previous {
-                published[w] = apply([t], threshold: threshold, breakdowns: breakdowns, audit: audit,
-                                     declarations: declarations).tables[0]
+            // Independent of each other: side by side on the workers.
+            let windows = previous.keys.sorted()
+            let done = Parallel.map(partitions: windows.count, threads: threads) { i in
+                apply([previous[windows[i]]!], threshold: threshold, breakdowns: breakdowns, audit: audit,
+                      declarations: declarations).tables[0]
             }
+            for (i, w) in windows.enumerated() { published[w] = done[i] }
         }
         let work = SuppressionWork(tables: tables, threshold: threshold, breakdowns: breakdowns, declarations: declarations)
         work.applyRowRules()
@@ -61,11 +64,24 @@ extension SuppressionStage {
     /// feedback's relations never involve another table, so that is exactly what it publishes.
     public static func previousFeedback(_ data: Dataset, _ ctx: ReportContext) -> [String: OutputTable] {
         guard ctx.suppression.threshold > 0 else { return [:] }
-        let windows = ctx.windows
-        let periods = [ctx.period.adding(-1), ctx.period.adding(-12)]
-        let tables = Parallel.map(partitions: 2, threads: ctx.threads) { i in
-            FeedbackMetric.feedbackTable(data, ctx.with(period: periods[i]).unsuppressed)
-        }
-        return [windows[0].name: tables[0], windows[1].name: tables[1]]
+        let tables = Parallel.map(partitions: 2, threads: ctx.threads) { i in previousWindowTable(i, data, ctx) }
+        return [ctx.windows[0].name: tables[0], ctx.windows[1].name: tables[1]]
+    }
+
+    /// How many previous windows rule 7 reads (none when nothing is suppressed).
+    public static func previousWindowCount(_ ctx: ReportContext) -> Int { ctx.suppression.threshold > 0 ? 2 : 0 }
+
+    /// Previous window `i`'s feedback table, unsuppressed (`previousFeedback`).
+    static func previousWindowTable(_ i: Int, _ data: Dataset, _ ctx: ReportContext) -> OutputTable {
+        let period = i == 0 ? ctx.period.adding(-1) : ctx.period.adding(-12)
+        return FeedbackMetric.feedbackTable(data, ctx.with(period: period).unsuppressed)
+    }
+
+    /// Previous window `i`'s feedback table as its own run publishes it: `apply`'s `previous`,
+    /// worked out on its own so a caller can run it beside the metrics (`previousPublished`).
+    public static func publishedPreviousWindow(_ i: Int, _ data: Dataset, _ ctx: ReportContext,
+                                               breakdowns: [Breakdown]) -> (window: String, table: OutputTable) {
+        let t = previousWindowTable(i, data, ctx)
+        return (ctx.windows[i].name, apply([t], threshold: ctx.suppression.threshold, breakdowns: breakdowns).tables[0])
     }
 }
