@@ -106,32 +106,34 @@ public final class MappedRecords {
         var mapper = RowMapper([])
         defer { mapper.free() }
         var mapping: FileMapping?
+        // The mapping's parts the row loop reads, held apart so that a row copies no references.
+        var mf: MappedFile?, copy = false, rule = (headerCount: 0, ragged: false)
         var passThrough = false  // header read, no copy, and a `plain` receiver
         try source.forEachRow { rec in
             if passThrough {
                 try plain(rec)
                 return
             }
-            guard let fm = mapping else {
+            guard let file = mf else {
                 if rec.line < headerRow { return }
                 let m = try readHeader(rec)
                 mapping = m
+                mf = m.file; copy = m.copy; rule = (m.headerCount, m.ragged)
                 if m.copy { mapper.free(); mapper = RowMapper(m.plans) }
                 passThrough = !m.copy && usePlain
                 try header(m.file.header)
                 return
             }
-            let mf = fm.file
-            guard fm.copy else {
-                try record(MappedRecord(record: rec, sourceRecord: nil, rewritten: 0, file: mf))
+            guard copy else {
+                try record(MappedRecord(record: rec, sourceRecord: nil, rewritten: 0, file: file))
                 return
             }
-            if fm.rejects(rec) {
-                try reject(fieldCountReject(rec, fm), rec.lineSpan)
+            if FileMapping.rejects(rec, headerCount: rule.headerCount, ragged: rule.ragged) {
+                try reject(fieldCountReject(rec, mapping!), rec.lineSpan)
                 return
             }
             try mapper.map(rec) { mapped, rewritten in
-                try record(MappedRecord(record: mapped, sourceRecord: rec, rewritten: rewritten, file: mf))
+                try record(MappedRecord(record: mapped, sourceRecord: rec, rewritten: rewritten, file: file))
             }
         }
         if mapping == nil { throw ExtractError.noHeader(file: source.file) }
@@ -150,7 +152,12 @@ public final class MappedRecords {
         /// rows may be shorter than its header, `TableSource.ragged`).
         @inline(__always)
         func rejects(_ rec: CSVRecord) -> Bool {
-            copy && (rec.fieldCount > headerCount || (!ragged && rec.fieldCount != headerCount))
+            copy && Self.rejects(rec, headerCount: headerCount, ragged: ragged)
+        }
+
+        @inline(__always)
+        static func rejects(_ rec: CSVRecord, headerCount: Int, ragged: Bool) -> Bool {
+            rec.fieldCount > headerCount || (!ragged && rec.fieldCount != headerCount)
         }
     }
 
