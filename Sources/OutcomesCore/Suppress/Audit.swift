@@ -55,11 +55,14 @@ struct Audit {
             // A count pinned at 0 names no child: it says a group shown as small is empty. Rule 1
             // hides such zeros (PRECISE.md 15) while 41 says a true zero shows 0; the tool keeps
             // rule 1 and leaves them (docs/DISCLOSURE.md "Hidden zeros").
-            for n in model.hiddenNodes where model.intervals.lo[n] >= model.intervals.hi[n] && model.intervals.hi[n] > 0 {
+            // Hiding touches the tables, not this round's bounds: the pinned counts are known now.
+            let pinned = model.hiddenNodes.filter { model.intervals.lo[$0] >= model.intervals.hi[$0] && model.intervals.hi[$0] > 0 }
+            for n in pinned {
                 let rel = model.intervals.pinning(n)
                 if let rel, touched.contains(rel) { continue }
                 var choice: (node: Int, relation: Int)?
-                for ri in ([rel].compactMap { $0 } + model.relationsOf(n)) {
+                if let rel, let c = model.smallestShown(in: rel, previousOnly: includePrevious) { choice = (c, rel) }
+                for ri in choice == nil ? model.relationsOf(n, among: pinned) : [] {
                     if let c = model.smallestShown(in: ri, previousOnly: includePrevious) { choice = (c, ri); break }
                 }
                 guard let c = choice else { unresolved += 1; continue }
@@ -84,11 +87,8 @@ struct AuditModel {
     var refOf: [Audit.Ref] = []
     /// Nodes of hidden counts, in the order they were made.
     var hiddenNodes: [Int] = []
-    /// Relations of each node, ascending: those of node `n` are
-    /// `relationList[relationStart[n]..<relationStart[n + 1]]`, worked out on first use (a round
-    /// asks only for the few pinned nodes).
-    private var relationStart: [Int] = []
-    private var relationList: [Int] = []
+    /// Relations of each pinned node, ascending (`relationsOf`).
+    private var relationsOfPinned: [Int: [Int]]?
     /// The families' relations from earlier rounds, and the one being recorded.
     var recordings = AuditRecordings()
     var capture: AuditRecording?
@@ -182,34 +182,41 @@ struct AuditModel {
         intervals.relations.append(r)
     }
 
-    /// The relations a node is in, ascending.
-    mutating func relationsOf(_ n: Int) -> ArraySlice<Int> {
-        if relationStart.count != intervals.lo.count + 1 {
-            // Counted, then filled in relation order: one flat array for every node.
-            var count = [Int](repeating: 0, count: intervals.lo.count + 1)
-            var last = [Int](repeating: -1, count: intervals.lo.count)
-            for (ri, rel) in intervals.relations.enumerated() {
-                rel.forEachNode { x in if last[x] != ri { last[x] = ri; count[x + 1] += 1 } }
-            }
-            for i in 0..<intervals.lo.count { count[i + 1] += count[i] }
-            relationStart = count
-            var fill = Array(count.dropLast())
-            relationList = [Int](repeating: 0, count: count.last ?? 0)
-            last = [Int](repeating: -1, count: intervals.lo.count)
-            for (ri, rel) in intervals.relations.enumerated() {
-                rel.forEachNode { x in
-                    if last[x] != ri { last[x] = ri; relationList[fill[x]] = ri; fill[x] += 1 }
+    /// `relate` of every relation of a list (a replayed family's).
+    mutating func relate(all list: RelationList) {
+        let ns = list.nodes
+        for i in list.indices where list.range(i).contains(where: { !intervals.fixed[ns[$0]] }) {
+            intervals.relations.append(i, of: list)
+        }
+    }
+
+    /// The relations pinned node `n` is in, ascending; found for all of `pinned` in one pass over
+    /// the round's relations on first use (most rounds need it for few counts, or none).
+    mutating func relationsOf(_ n: Int, among pinned: [Int]) -> [Int] {
+        if relationsOfPinned == nil {
+            var slot = [Int](repeating: -1, count: intervals.lo.count)
+            var lists = [[Int]](repeating: [], count: pinned.count)
+            for (i, p) in pinned.enumerated() where slot[p] < 0 { slot[p] = i }
+            let ns = intervals.relations.nodes
+            for ri in intervals.relations.indices {
+                for k in intervals.relations.range(ri) {
+                    let i = slot[ns[k]]
+                    if i >= 0, lists[i].last != ri { lists[i].append(ri) }
                 }
             }
+            var of: [Int: [Int]] = [:]
+            for (p, i) in zip(pinned, pinned.map { slot[$0] }) { of[p] = lists[i] }
+            relationsOfPinned = of
         }
-        guard n >= 0, n + 1 < relationStart.count else { return [] }
-        return relationList[relationStart[n]..<relationStart[n + 1]]
+        return relationsOfPinned![n] ?? []
     }
 
     /// The smallest non-zero shown count of a relation (ties: the first in row order).
     func smallestShown(in ri: Int, previousOnly: Bool = false) -> Int? {
         var best: Int?
-        for n in intervals.relations[ri].nodes where intervals.fixed[n] && intervals.lo[n] > 0 {
+        for k in intervals.relations.range(ri) {
+            let n = intervals.relations.nodes[k]
+            guard intervals.fixed[n] && intervals.lo[n] > 0 else { continue }
             if previousOnly && !refOf[n].name.hasPrefix("prev_") { continue }
             guard let b = best else { best = n; continue }
             if intervals.lo[n] < intervals.lo[b] || (intervals.lo[n] == intervals.lo[b] && refOf[n] < refOf[b]) { best = n }

@@ -91,20 +91,17 @@ struct AuditPropagation {
         var s = Intervals()
         for g in p.nodes { _ = s.add(lo: iv.lo[g], hi: iv.hi[g], fixed: iv.fixed[g]) }
         // The key spells each relation over the part's own node numbers (`parts`).
-        s.relations.reserveCapacity(p.relations.count)
+        s.relations.reserveCapacity(relations: p.relations.count, nodes: p.key.count)
         var i = 0
         for _ in p.relations {
             let kind = p.key[i], count = p.key[i + 1]
-            let ns = Array(p.key[(i + 2)..<(i + 2 + count)])
+            let ns = p.key[(i + 2)..<(i + 2 + count)]
             i += 2 + count
-            switch kind {
-            case 0: s.relations.append(.sum(parent: ns[0], members: Array(ns.dropFirst())))
-            case 1: s.relations.append(.bounded(parent: ns[0], members: Array(ns.dropFirst())))
-            case 2: s.relations.append(.atLeastSum(whole: ns[0], parts: Array(ns.dropFirst())))
-            default:
-                s.relations.append(.linear(terms: (0..<count).map { (coefficient: p.key[i + $0], node: ns[$0]) },
-                                           constant: p.key[i + count]))
+            if kind == 3 {
+                s.relations.append(kind: kind, nodes: ns, coefficients: p.key[i..<(i + count)], constant: p.key[i + count])
                 i += count + 1
+            } else {
+                s.relations.append(kind: kind, nodes: ns, coefficients: nil, constant: 0)
             }
         }
         s.propagate(maxSteps: maxSteps)
@@ -126,10 +123,12 @@ struct AuditPropagation {
         }
         // The first hidden count of each relation (-1: none), uniting the others with it.
         var firstVariable = [Int](repeating: -1, count: iv.relations.count)
-        for (ri, rel) in iv.relations.enumerated() {
+        let ns = iv.relations.nodes
+        for ri in iv.relations.indices {
             var root = -1
-            rel.forEachNode { v in
-                guard !iv.fixed[v] else { return }
+            for k in iv.relations.range(ri) {
+                let v = ns[k]
+                guard !iv.fixed[v] else { continue }
                 let r = find(v)
                 if root < 0 { root = r; firstVariable[ri] = v } else if r != root { parent[r] = root }
             }
@@ -145,17 +144,19 @@ struct AuditPropagation {
         for pi in parts.indices {
             var p = parts[pi]
             for ri in p.relations {
-                let rel = iv.relations[ri]
-                p.key.append(rel.kindCode)
-                p.key.append(rel.nodeCount)
-                rel.forEachNode { g in
+                let r = iv.relations.range(ri)
+                let kind = iv.relations.kind(ri)
+                p.key.append(kind)
+                p.key.append(r.count)
+                for k in r {
+                    let g = ns[k]
                     if localOf[g] < 0 { localOf[g] = p.nodes.count; p.nodes.append(g) }
                     p.key.append(localOf[g])
                 }
                 // A linear relation's coefficients and constant say as much as its nodes do.
-                if case let .linear(ts, k) = rel {
-                    for t in ts { p.key.append(t.coefficient) }
-                    p.key.append(k)
+                if kind == 3 {
+                    p.key.append(contentsOf: iv.relations.coefficients[r])
+                    p.key.append(iv.relations.constants[ri])
                 }
             }
             for g in p.nodes {

@@ -11,63 +11,82 @@
 /// through `relate` as before, so the round's relations, nodes and their order are the ones
 /// building from scratch gives, byte for byte.
 struct AuditRecording {
-    /// Events in order: `0 t r column` a count's node was asked for; `1 value` a constant;
-    /// `2 kind count handle… [coefficient… constant]` a relation, over the handles (the
-    /// numbers of the node events before it in this recording).
-    var words: [Int] = []
+    /// The family it records (checked on replay: families come in the same order every round).
+    let key: AuditRecordings.Key
+    /// The counts the family asked for, in order: `0 t r column` a count's node, `1 value` a
+    /// constant. Their nodes are the recording's handles, numbered in that order.
+    var touches: [Int] = []
+    /// The family's relations over the handles: `kind count handle… [coefficient… constant]`.
+    var relationWords: [Int] = []
     /// What the family read of the hidden state, `t r column hidden` each: the recording holds
     /// while every one of them still reads the same.
     var reads: [Int] = []
-    /// The handle of each node asked for in this recording (by node number).
+    /// The node of each handle when the relations were last made, and those relations (as
+    /// `relate` was given them): a round whose handles get the same nodes reuses them as they are.
+    var nodes: [Int] = []
+    var relations = RelationList()
+    /// The handle of each node asked for while recording (by node number).
     private var handleOf: [Int: Int] = [:]
-    private var handles = 0
     /// False when a relation named a node the recording did not ask for (never expected): such a
     /// recording is not kept.
     private(set) var complete = true
 
+    init(key: AuditRecordings.Key) { self.key = key }
+
     mutating func touch(_ n: Int, _ ref: Audit.Ref) {
-        words.append(0); words.append(ref.t); words.append(ref.r); words.append(ref.column)
-        handleOf[n] = handles; handles += 1
+        touches.append(0); touches.append(ref.t); touches.append(ref.r); touches.append(ref.column)
+        handleOf[n] = nodes.count; nodes.append(n)
     }
 
     mutating func constant(_ n: Int, _ v: Int) {
-        words.append(1); words.append(v)
-        handleOf[n] = handles; handles += 1
+        touches.append(1); touches.append(v)
+        handleOf[n] = nodes.count; nodes.append(n)
     }
 
     mutating func relation(_ r: Intervals.Relation) {
-        words.append(2); words.append(r.kindCode); words.append(r.nodeCount)
+        relations.append(r)
+        relationWords.append(r.kindCode); relationWords.append(r.nodeCount)
         r.forEachNode { n in
-            guard let h = handleOf[n] else { complete = false; words.append(-1); return }
-            words.append(h)
+            guard let h = handleOf[n] else { complete = false; relationWords.append(-1); return }
+            relationWords.append(h)
         }
         if case let .linear(ts, k) = r {
-            for t in ts { words.append(t.coefficient) }
-            words.append(k)
+            for t in ts { relationWords.append(t.coefficient) }
+            relationWords.append(k)
         }
     }
+
+    /// Done recording: the handles are not needed again.
+    mutating func finish() { handleOf = [:] }
 }
 
-/// Each family's last recording.
+/// Each family's last recording, by the family's place in the round's order.
 struct AuditRecordings {
     /// A family: what makes it (`AuditModel.Family`), the table and the set or row it covers.
-    struct Key: Hashable { var kind: Int, t: Int, index: Int }
-    var kept: [Key: AuditRecording] = [:]
+    struct Key: Equatable { var kind: Int, t: Int, index: Int }
+    var kept: [AuditRecording?] = []
+    /// The next family's place in this round.
+    var next = 0
 }
 
 extension AuditModel {
     /// Runs one family of `build`: replays its recording when everything it read of the hidden
     /// state reads the same, else builds it and records it.
     mutating func family(_ key: AuditRecordings.Key, _ body: (inout AuditModel) -> Void) {
-        if let k = recordings.kept[key], stillHolds(k) {
-            replay(k)
+        let place = recordings.next
+        recordings.next += 1
+        if recordings.kept.count <= place { recordings.kept.append(nil) }
+        if var k = recordings.kept[place].take(), k.key == key, stillHolds(k) {
+            replay(&k)
+            recordings.kept[place] = k
             return
         }
-        capture = AuditRecording()
+        capture = AuditRecording(key: key)
         body(&self)
-        let made = capture!
+        var made = capture!
         capture = nil
-        recordings.kept[key] = made.complete ? made : nil
+        made.finish()
+        recordings.kept[place] = made.complete ? made : nil
     }
 
     /// Whether a count is hidden, remembered by the family being recorded.
@@ -92,45 +111,58 @@ extension AuditModel {
         return true
     }
 
-    private mutating func replay(_ rec: AuditRecording) {
-        let w = rec.words
-        var nodeOfHandle: [Int] = []
+    /// The family again: its nodes in order, then its relations. (Making every node before the
+    /// first relation is the same as interleaving them: a relation only reads its own nodes,
+    /// which come before it.)
+    private mutating func replay(_ rec: inout AuditRecording) {
+        let w = rec.touches
+        var nodes: [Int] = []
+        nodes.reserveCapacity(rec.nodes.count)
         var i = 0
         while i < w.count {
-            switch w[i] {
-            case 0:
-                let t = w[i + 1], r = w[i + 2], column = w[i + 3]
-                i += 4
-                // Most counts were made by an earlier family: found by position, no name needed.
-                if let n = nodeOf[Audit.Ref(t: t, r: r, name: "", column: column)] {
-                    nodeOfHandle.append(n)
-                    continue
-                }
-                let table = work.tables[t]
-                let (name, slot): (String, Slot) = column >= 1000
-                    ? (table.unshownCounts[column - 1000], .unshown(column - 1000))
-                    : (table.indicators[column].name, .cell(column))
-                // The count had a whole value when recorded, and values never change.
-                guard let n = node(t, r, name, slot) else { preconditionFailure("audit replay: \(name) lost its value") }
-                nodeOfHandle.append(n)
-            case 1:
-                nodeOfHandle.append(intervals.add(lo: w[i + 1], hi: w[i + 1], fixed: true))
+            if w[i] == 1 {
+                nodes.append(intervals.add(lo: w[i + 1], hi: w[i + 1], fixed: true))
                 refOf.append(Audit.Ref(t: -1, r: -1, name: "", column: -1))
                 i += 2
-            default:
-                let kind = w[i + 1], count = w[i + 2]
-                let ns = w[(i + 3)..<(i + 3 + count)].map { nodeOfHandle[$0] }
-                i += 3 + count
-                switch kind {
-                case 0: relate(.sum(parent: ns[0], members: Array(ns.dropFirst())))
-                case 1: relate(.bounded(parent: ns[0], members: Array(ns.dropFirst())))
-                case 2: relate(.atLeastSum(whole: ns[0], parts: Array(ns.dropFirst())))
-                default:
-                    let terms = (0..<count).map { (coefficient: w[i + $0], node: ns[$0]) }
-                    relate(.linear(terms: terms, constant: w[i + count]))
-                    i += count + 1
-                }
+                continue
+            }
+            let t = w[i + 1], r = w[i + 2], column = w[i + 3]
+            i += 4
+            // Most counts were made by an earlier family: found by position, no name needed.
+            if let n = nodeOf[Audit.Ref(t: t, r: r, name: "", column: column)] {
+                nodes.append(n)
+                continue
+            }
+            let table = work.tables[t]
+            let (name, slot): (String, Slot) = column >= 1000
+                ? (table.unshownCounts[column - 1000], .unshown(column - 1000))
+                : (table.indicators[column].name, .cell(column))
+            // The count had a whole value when recorded, and values never change.
+            guard let n = node(t, r, name, slot) else { preconditionFailure("audit replay: \(name) lost its value") }
+            nodes.append(n)
+        }
+        if nodes != rec.nodes {
+            rec.relations = Self.relations(rec.relationWords, nodes)
+            rec.nodes = nodes
+        }
+        relate(all: rec.relations)
+    }
+
+    /// Relations spelt over handles (`AuditRecording.relationWords`), over the handles' nodes.
+    private static func relations(_ w: [Int], _ nodes: [Int]) -> RelationList {
+        var out = RelationList()
+        var i = 0
+        while i < w.count {
+            let kind = w[i], count = w[i + 1]
+            let ns = w[(i + 2)..<(i + 2 + count)].map { nodes[$0] }
+            i += 2 + count
+            if kind == 3 {
+                out.append(kind: kind, nodes: ns[...], coefficients: w[i..<(i + count)], constant: w[i + count])
+                i += count + 1
+            } else {
+                out.append(kind: kind, nodes: ns[...], coefficients: nil, constant: 0)
             }
         }
+        return out
     }
 }

@@ -7,6 +7,7 @@ extension AuditModel {
     /// by one, its windows, then the identities across tables. Each family is replayed from the
     /// last round while what it read of the hidden state is unchanged (`AuditRecording`).
     mutating func build() {
+        recordings.next = 0
         for t in work.tables.indices where work.decls[t] != nil {
             let counts = auditCounts(t)
             for (i, s) in work.sets(t).enumerated() {

@@ -51,7 +51,7 @@ struct Intervals {
     var lo: [Int] = []
     var hi: [Int] = []
     var fixed: [Bool] = []
-    var relations: [Relation] = []
+    var relations = RelationList()
     /// The relation that last tightened a node's lower and upper bound, and when.
     var lastLo: [(relation: Int, step: Int)?] = []
     var lastHi: [(relation: Int, step: Int)?] = []
@@ -89,9 +89,10 @@ struct Intervals {
         return unbounded > 0 ? Self.infinity : finite - hi[m]
     }
 
-    private func hiTotals(_ ms: [Int]) -> (finite: Int, unbounded: Int) {
+    /// Σ hi over the nodes `ns[ms]`: the finite part and how many are unbounded.
+    private func hiTotals(_ ns: [Int], _ ms: Range<Int>) -> (finite: Int, unbounded: Int) {
         var f = 0, u = 0
-        for m in ms { if hi[m] >= Self.infinity { u += 1 } else { f += hi[m] } }
+        for k in ms { let m = ns[k]; if hi[m] >= Self.infinity { u += 1 } else { f += hi[m] } }
         return (f, u)
     }
 
@@ -99,17 +100,21 @@ struct Intervals {
     /// slow creeping on inconsistent data, which then reads as pinned).
     mutating func propagate(maxSteps: Int = 5_000_000) {
         // The relations of node n, ascending, each once: byNode[start[n]..<start[n + 1]].
+        let ns = relations.nodes
         var start = [Int](repeating: 0, count: lo.count + 1)
         var seen = [Int](repeating: -1, count: lo.count)
-        for (i, r) in relations.enumerated() {
-            r.forEachNode { n in if seen[n] != i { seen[n] = i; start[n + 1] += 1 } }
+        for i in relations.indices {
+            for k in relations.range(i) { let n = ns[k]; if seen[n] != i { seen[n] = i; start[n + 1] += 1 } }
         }
         for n in 0..<lo.count { start[n + 1] += start[n] }
         var fill = start
         var byNode = [Int](repeating: 0, count: start[lo.count])
         seen = [Int](repeating: -1, count: lo.count)
-        for (i, r) in relations.enumerated() {
-            r.forEachNode { n in if seen[n] != i { seen[n] = i; byNode[fill[n]] = i; fill[n] += 1 } }
+        for i in relations.indices {
+            for k in relations.range(i) {
+                let n = ns[k]
+                if seen[n] != i { seen[n] = i; byNode[fill[n]] = i; fill[n] += 1 }
+            }
         }
         var queued = [Bool](repeating: true, count: relations.count)
         var queue = Array(relations.indices)
@@ -119,7 +124,7 @@ struct Intervals {
             let ri = queue[head]; head += 1
             queued[ri] = false
             changed.removeAll(keepingCapacity: true)
-            apply(ri, &changed)
+            apply(ri, ns, &changed)
             for n in changed {
                 for k in start[n]..<start[n + 1] {
                     let other = byNode[k]
@@ -141,45 +146,56 @@ struct Intervals {
         hi[n] = max(v, lo[n]); step += 1; lastHi[n] = (ri, step); changed.append(n)
     }
 
-    /// Tightens the nodes of one relation; appends the nodes that moved to `changed`.
-    private mutating func apply(_ ri: Int, _ changed: inout [Int]) {
-        switch relations[ri] {
-        case .sum(let p, let ms):
-            var sumLo = ms.reduce(0) { $0 + lo[$1] }
-            var t = hiTotals(ms)
+    /// Tightens the nodes of one relation (`ns` is `relations.nodes`); appends the nodes that
+    /// moved to `changed`.
+    private mutating func apply(_ ri: Int, _ ns: [Int], _ changed: inout [Int]) {
+        let all = relations.range(ri)
+        guard !all.isEmpty else { return }
+        switch relations.kind(ri) {
+        case 0:  // parent = Σ members
+            let p = ns[all.lowerBound], ms = (all.lowerBound + 1)..<all.upperBound
+            var sumLo = 0
+            for k in ms { sumLo += lo[ns[k]] }
+            var t = hiTotals(ns, ms)
             raise(p, sumLo, ri, &changed)
             lower(p, t.unbounded > 0 ? Self.infinity : t.finite, ri, &changed)
-            for m in ms {
+            for k in ms {
+                let m = ns[k]
                 let (oldLo, oldHi) = (lo[m], hi[m])
                 if hi[p] < Self.infinity { lower(m, hi[p] - (sumLo - lo[m]), ri, &changed) }
-                if hi[m] != oldHi { t = hiTotals(ms) }
+                if hi[m] != oldHi { t = hiTotals(ns, ms) }
                 let others = othersHi(m, finite: t.finite, unbounded: t.unbounded)
                 if others < Self.infinity { raise(m, lo[p] - others, ri, &changed) }
                 sumLo += lo[m] - oldLo
             }
-        case .bounded(let p, let ms):
+        case 1:  // max(members) ≤ parent ≤ Σ members
+            let p = ns[all.lowerBound], ms = (all.lowerBound + 1)..<all.upperBound
             var most = ms.isEmpty ? 0 : Int.min
-            for m in ms where lo[m] > most { most = lo[m] }
+            for k in ms where lo[ns[k]] > most { most = lo[ns[k]] }
             raise(p, most, ri, &changed)
-            var t = hiTotals(ms)
+            var t = hiTotals(ns, ms)
             lower(p, t.unbounded > 0 ? Self.infinity : t.finite, ri, &changed)
-            for m in ms {
+            for k in ms {
+                let m = ns[k]
                 let oldHi = hi[m]
                 lower(m, hi[p], ri, &changed)
-                if hi[m] != oldHi { t = hiTotals(ms) }
+                if hi[m] != oldHi { t = hiTotals(ns, ms) }
                 let others = othersHi(m, finite: t.finite, unbounded: t.unbounded)
                 if others < Self.infinity { raise(m, lo[p] - others, ri, &changed) }
             }
-        case .linear(let ts, let k):
+        case 3:
             // Σ a·x + k ≤ 0: each term is at most −(k + the others' least sum).
-            var least = k
+            let cs = relations.coefficients
+            var least = relations.constants[ri]
             var unboundedLeast = 0
-            for (a, x) in ts {
+            for j in all {
+                let a = cs[j], x = ns[j]
                 if a > 0 { least += a * lo[x] }
                 else if hi[x] >= Self.infinity { unboundedLeast += 1 }
                 else { least += a * hi[x] }
             }
-            for (a, x) in ts {
+            for j in all {
+                let a = cs[j], x = ns[j]
                 let own: Int
                 if a > 0 { own = a * lo[x] } else if hi[x] >= Self.infinity { own = 0 } else { own = a * hi[x] }
                 let otherUnbounded = unboundedLeast - (a < 0 && hi[x] >= Self.infinity ? 1 : 0)
@@ -193,11 +209,14 @@ struct Intervals {
                 // A term's own least value (lo for a > 0, hi for a < 0) is not what moved, so
                 // `least` stays right for the terms after it; the queue brings the relation back.
             }
-        case .atLeastSum(let w, let ps):
-            var sumLo = ps.reduce(0) { $0 + lo[$1] }
+        default:  // Σ parts ≤ whole
+            let w = ns[all.lowerBound], ps = (all.lowerBound + 1)..<all.upperBound
+            var sumLo = 0
+            for k in ps { sumLo += lo[ns[k]] }
             raise(w, sumLo, ri, &changed)
             if hi[w] < Self.infinity {
-                for p in ps {
+                for k in ps {
+                    let p = ns[k]
                     let old = lo[p]
                     lower(p, hi[w] - (sumLo - lo[p]), ri, &changed)
                     sumLo += lo[p] - old

@@ -1,0 +1,75 @@
+/// The audit's relations in flat arrays: a kind, a run of nodes and, for a linear relation, its
+/// coefficients and constant (PRECISE.md 41).
+///
+/// Why flat: a county audit walks about 40,000 relations several times a round for twenty rounds
+/// a phase. Held as enums with an array each, every walk retained and released every array and
+/// every round allocated them all again; here a relation is a range of one array of node numbers.
+struct RelationList: ExpressibleByArrayLiteral {
+    /// `Intervals.Relation.kindCode` of each relation.
+    private(set) var kinds: [UInt8] = []
+    /// Relation `i`'s nodes are `nodes[starts[i]..<starts[i + 1]]`, in `Relation.nodes` order.
+    private(set) var starts: [Int] = [0]
+    private(set) var nodes: [Int] = []
+    /// A linear relation's coefficient of each of its nodes (0 for the other kinds).
+    private(set) var coefficients: [Int] = []
+    /// A linear relation's constant (0 for the other kinds).
+    private(set) var constants: [Int] = []
+
+    init() {}
+    init(arrayLiteral elements: Intervals.Relation...) { for r in elements { append(r) } }
+
+    var count: Int { kinds.count }
+    var indices: Range<Int> { 0..<kinds.count }
+
+    func kind(_ i: Int) -> Int { Int(kinds[i]) }
+    func range(_ i: Int) -> Range<Int> { starts[i]..<starts[i + 1] }
+
+    mutating func reserveCapacity(relations: Int, nodes n: Int) {
+        kinds.reserveCapacity(relations); starts.reserveCapacity(relations + 1); constants.reserveCapacity(relations)
+        nodes.reserveCapacity(n); coefficients.reserveCapacity(n)
+    }
+
+    mutating func append(_ r: Intervals.Relation) {
+        kinds.append(UInt8(r.kindCode))
+        r.forEachNode { nodes.append($0) }
+        if case let .linear(ts, k) = r {
+            for t in ts { coefficients.append(t.coefficient) }
+            constants.append(k)
+        } else {
+            coefficients.append(contentsOf: repeatElement(0, count: nodes.count - coefficients.count))
+            constants.append(0)
+        }
+        starts.append(nodes.count)
+    }
+
+    /// Appends a relation given as its parts (`nodes` in `Relation.nodes` order).
+    mutating func append(kind: Int, nodes ns: ArraySlice<Int>, coefficients cs: ArraySlice<Int>?, constant: Int) {
+        kinds.append(UInt8(kind))
+        nodes.append(contentsOf: ns)
+        if let cs { coefficients.append(contentsOf: cs) } else { coefficients.append(contentsOf: repeatElement(0, count: ns.count)) }
+        constants.append(constant)
+        starts.append(nodes.count)
+    }
+
+    /// Appends relation `i` of `other`.
+    mutating func append(_ i: Int, of other: RelationList) {
+        let r = other.range(i)
+        kinds.append(other.kinds[i])
+        nodes.append(contentsOf: other.nodes[r])
+        coefficients.append(contentsOf: other.coefficients[r])
+        constants.append(other.constants[i])
+        starts.append(nodes.count)
+    }
+
+    /// Relation `i` as an enum (tests and descriptions; the hot paths read the arrays).
+    subscript(i: Int) -> Intervals.Relation {
+        let ns = Array(nodes[range(i)])
+        switch kinds[i] {
+        case 0: return .sum(parent: ns[0], members: Array(ns.dropFirst()))
+        case 1: return .bounded(parent: ns[0], members: Array(ns.dropFirst()))
+        case 2: return .atLeastSum(whole: ns[0], parts: Array(ns.dropFirst()))
+        default:
+            return .linear(terms: zip(coefficients[range(i)], ns).map { (coefficient: $0, node: $1) }, constant: constants[i])
+        }
+    }
+}
