@@ -156,8 +156,11 @@ import Testing
             "Cases-1.csv": "\(ExtractError.missingMappedColumn(file: "Cases-1.csv", profile: "cases", column: "allocation_date", looked: ["Start"], headers: ["Case Ref", "Person", "Begin", "Level"]))",
             "Cases-2.csv": "\(ExtractError.duplicateColumn(file: "Cases-2.csv", column: "person", first: 2, second: 5, line: 3))",
             "Registers-1.csv": "\(ExtractError.unclosedQuote(file: "Registers-1.csv", line: 302))",
+            // The header's fault comes first in the file, so it wins over the parser's at the end.
+            "Cases-3.csv": "\(ExtractError.missingMappedColumn(file: "Cases-3.csv", profile: "cases", column: "allocation_date", looked: ["Start"], headers: ["Case Ref", "Person", "Begin", "Level"]))",
         ]
-        for (name, text) in [("Cases-1.csv", missing), ("Cases-2.csv", duplicate), ("Registers-1.csv", open)] {
+        let both = missing + "E2,C2,\"1/3/2024,Targeted\n"
+        for (name, text) in [("Cases-1.csv", missing), ("Cases-2.csv", duplicate), ("Registers-1.csv", open), ("Cases-3.csv", both)] {
             let folder = t.file("in-\(name)")
             t.write("in-\(name)/\(name)", text)
             let one = try Self.load(folder, t, threads: 1)
