@@ -169,17 +169,32 @@ public final class CSVReader {
     /// - Throws: `ExtractError.unreadable` or `.corruptGzip` when the file cannot be read to its
     ///   end; records before the fault have already been delivered.
     public func forEachRecord(_ body: (CSVRecord) throws -> Void) throws {
-        precondition(!started, "CSVReader.forEachRecord can run only once")
-        started = true
-        inflater?.start()
-        defer { inflater?.stop() }
-        guard let blockSize else {
+        guard blockSize != nil else {
+            precondition(!started, "CSVReader.forEachRecord can run only once")
+            started = true
+            inflater?.start()
+            defer { inflater?.stop() }
             try parse(pipe: nil, body)
             return
         }
-        // Two threads (docs/PERFORMANCE.md): this one runs `body` on each block while the parsing
-        // thread fills the next. The pipe holds a fixed number of blocks, so memory is bounded.
-        let pipe = RecordBlockPipe(blockSize: blockSize)
+        try forEachBlock(transform: nil) { block in try block.forEach(body) }
+    }
+
+    /// Whether records are parsed on a thread of their own (`parseThreadBlockSize` was set).
+    var parsesOnThread: Bool { blockSize != nil }
+
+    /// The two-thread read (docs/PERFORMANCE.md): `transform`, when given, runs on the parsing
+    /// thread on each block before it is handed over (`RecordBlockPipe.deliver`); `body` runs on
+    /// the caller's thread on each block in file order while the parsing thread fills the next.
+    /// The block and its records are valid only during `body`. Only when `parsesOnThread`.
+    func forEachBlock(transform: ((RecordBlock) throws -> Void)?, _ body: (RecordBlock) throws -> Void) throws {
+        precondition(!started, "CSVReader.forEachRecord can run only once")
+        precondition(blockSize != nil, "forEachBlock needs a parseThreadBlockSize")
+        started = true
+        inflater?.start()
+        defer { inflater?.stop() }
+        // The pipe holds a fixed number of blocks, so memory is bounded.
+        let pipe = RecordBlockPipe(blockSize: blockSize!, transform: transform)
         let reader = UncheckedBox(value: self)
         let thread = Thread {
             do {
@@ -194,7 +209,7 @@ public final class CSVReader {
         defer { pipe.stop() }  // a `body` that throws stops the parser before the reader goes away
         while let block = try pipe.next() {
             defer { pipe.recycle(block) }
-            try block.forEach(body)
+            try body(block)
         }
     }
 
@@ -278,7 +293,7 @@ public final class CSVReader {
                     records = next.records; next.records = []
                     current = next
                     buf = next.buf; cap = next.cap; bounds = next.bounds; boundsCap = next.boundsCap
-                    try pipe.send(cur)
+                    try pipe.deliver(cur)
                     if inRecord { fieldOut -= recStart; w = keep } else { w = 0 }
                     recStart = 0
                     boundsBase = 0
@@ -442,13 +457,18 @@ public final class CSVReader {
             // The records parsed before a fault reach the caller before the fault does.
             if let pipe, let cur = current {
                 Self.sync(cur, buf, cap, bounds, boundsCap, records)
-                try? pipe.send(cur)
+                do {
+                    try pipe.deliver(cur)
+                } catch is RecordBlockPipe.Cancelled {
+                } catch let earlier {
+                    throw earlier  // the transform's fault sits in a record before the parser's
+                }
             }
             throw error
         }
         if let pipe, let cur = current {
             Self.sync(cur, buf, cap, bounds, boundsCap, records)
-            try pipe.send(cur)
+            try pipe.deliver(cur)
         }
     }
 

@@ -31,6 +31,9 @@ final class RecordBlock {
     var bounds: UnsafeMutablePointer<Int32>
     var boundsCap: Int
     var records: ContiguousArray<Entry> = []
+    /// What the pipe's `transform` attached on the parsing thread (the mapping step's rows in
+    /// contract order, `MappedBlock`); kept with the block from use to use, so its buffers are reused.
+    var annex: AnyObject?
 
     init(capacity: Int) {
         cap = capacity
@@ -50,6 +53,29 @@ final class RecordBlock {
         buf.deallocate()
         while cap < capacity { cap *= 2 }
         buf = .allocate(capacity: cap)
+    }
+
+    /// The block's records, read without touching the class per record (each use of a class's
+    /// property costs a run-time exclusivity check). Valid during `body`; `records` must not
+    /// change meanwhile.
+    struct Records {
+        let entries: UnsafeBufferPointer<Entry>
+        let buf: UnsafeMutablePointer<UInt8>
+        let bounds: UnsafeMutablePointer<Int32>
+        var count: Int { entries.count }
+
+        @inline(__always)
+        subscript(i: Int) -> CSVRecord {
+            let e = entries[i]
+            return CSVRecord(line: e.line, fieldCount: Int(e.fieldCount), base: buf + Int(e.start),
+                             bounds: bounds + Int(e.boundsAt), lineSpan: Int(e.lineSpan))
+        }
+    }
+
+    @inline(__always)
+    func withRecords<R>(_ body: (Records) throws -> R) rethrows -> R {
+        let buf = self.buf, bounds = self.bounds
+        return try records.withUnsafeBufferPointer { try body(Records(entries: $0, buf: buf, bounds: bounds)) }
     }
 
     /// Calls `body` for each record, in file order.
@@ -72,8 +98,26 @@ final class RecordBlockPipe: HandOff<RecordBlock>, @unchecked Sendable {
     /// Producer holds one block, the consumer one, the rest are ready or free.
     static let poolSize = 4
 
-    init(blockSize: Int) {
+    /// Runs on the parsing thread on each block, in file order, just before it is sent: the
+    /// mapping step's work moved off the caller's thread (docs/PERFORMANCE.md). When it throws,
+    /// it has cut `records` to those before the fault; they are still sent, then the error
+    /// follows them, so the caller sees exactly what a single-threaded read would have shown.
+    private let transform: ((RecordBlock) throws -> Void)?
+
+    init(blockSize: Int, transform: ((RecordBlock) throws -> Void)? = nil) {
+        self.transform = transform
         super.init(pool: (0..<Self.poolSize).map { _ in RecordBlock(capacity: blockSize) }, running: true)
+    }
+
+    /// The transform, then `send`; the transform's error (a fault earlier in the file than any
+    /// the parser may meet later) is thrown after the block is sent.
+    func deliver(_ b: RecordBlock) throws {
+        var fault: Error?
+        if let transform {
+            do { try transform(b) } catch { fault = error }
+        }
+        try send(b)
+        if let fault { throw fault }
     }
 
     /// An empty block with room for `capacity` bytes; waits for the consumer to give one back.

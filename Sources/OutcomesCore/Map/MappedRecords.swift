@@ -69,7 +69,7 @@ public final class MappedRecords {
     public let kind: ExtractKind
     public let profile: Profile?
     /// The contract's column names of `kind`, in contract order.
-    private let names: [String]
+    let names: [String]
 
     public init(source: TableSource, kind: ExtractKind, profile: Profile?) {
         self.source = source; self.kind = kind; self.profile = profile
@@ -88,65 +88,112 @@ public final class MappedRecords {
     /// per row (8 million for a county's attendance).
     public func forEach(header: (HeaderMap) throws -> Void, record: (MappedRecord) throws -> Void,
                         reject: (Reject, Int) throws -> Void, plain: ((CSVRecord) throws -> Void)? = nil) throws {
+        try forEach(header: header, record: record, reject: reject, plain: { try plain?($0) }, usePlain: plain != nil)
+    }
+
+    /// `forEach` with `plain` not optional (`usePlain` says whether to use it): an optional closure
+    /// escapes, and a variable it captures (the batch, in `fill`) then costs a run-time
+    /// exclusivity check at every use, several a row.
+    func forEach(header: (HeaderMap) throws -> Void, record: (MappedRecord) throws -> Void,
+                 reject: (Reject, Int) throws -> Void, plain: (CSVRecord) throws -> Void, usePlain: Bool) throws {
+        // Two threads: the parsing thread maps too, and this one takes finished records
+        // (MappedBlocks.swift, docs/PERFORMANCE.md).
+        if let table = source as? CSVTable, table.reader.parsesOnThread {
+            try forEachBlock(table.reader, header: header, record: record, reject: reject, plain: plain, usePlain: usePlain)
+            return
+        }
         let headerRow = profile?.headerRow ?? 1
-        var plans: [ColumnPlan] = []
         var mapper = RowMapper([])
         defer { mapper.free() }
-        var map: MappedFile?
-        var copy = false
-        var headerCount = 0
-        let sheet = source.sheet
-        let file = source.file
-        let dateColumns = Self.dateColumns(kind)
+        var mapping: FileMapping?
+        // The mapping's parts the row loop reads, held apart so that a row copies no references.
+        var mf: MappedFile?, copy = false, rule = (headerCount: 0, ragged: false)
         var passThrough = false  // header read, no copy, and a `plain` receiver
         try source.forEachRow { rec in
-            if passThrough, let plain {
+            if passThrough {
                 try plain(rec)
                 return
             }
-            guard let mf = map else {
+            guard let file = mf else {
                 if rec.line < headerRow { return }
-                headerCount = rec.fieldCount
-                let headers = (0..<rec.fieldCount).map { HeaderMap.clean(rec.string($0), first: $0 == 0) }
-                // Two columns of one name make "which one?" a silent guess (PRECISE.md 30); nameless
-                // columns (a trailing comma) may repeat.
-                var seen: [String: Int] = [:]
-                for (i, h) in headers.enumerated() where !h.isEmpty {
-                    let lower = h.lowercased()
-                    if let first = seen[lower] { throw ExtractError.duplicateColumn(file: file, column: h, first: first + 1, second: i + 1, line: rec.line) }
-                    seen[lower] = i
-                }
-                plans = try resolve(headers: headers)
-                copy = source.ragged || plans.contains { $0.constant != nil || $0.values != nil }
-                    || (profile?.monthFirst == true && plans.indices.contains { dateColumns.contains($0) && plans[$0].source >= 0 })
-                for c in plans.indices where profile?.monthFirst == true && dateColumns.contains(c) { plans[c].monthFirst = true }
-                if copy { mapper.free(); mapper = RowMapper(plans) }
-                let used = Set(plans.map(\.source))
-                let extra = headers.indices.filter { !used.contains($0) && !headers[$0].isEmpty }.map { headers[$0] }
-                let hm = copy
-                    ? HeaderMap(kind: kind, fieldCount: names.count, fieldIndex: Array(names.indices), extraColumns: extra)
-                    : HeaderMap(kind: kind, fieldCount: headerCount, fieldIndex: plans.map(\.source), extraColumns: extra)
-                map = MappedFile(header: hm, sheet: sheet, sourceIndex: plans.map(\.source))
-                passThrough = !copy && plain != nil
-                try header(hm)
+                let m = try readHeader(rec)
+                mapping = m
+                mf = m.file; copy = m.copy; rule = (m.headerCount, m.ragged)
+                if m.copy { mapper.free(); mapper = RowMapper(m.plans) }
+                passThrough = !m.copy && usePlain
+                try header(m.file.header)
                 return
             }
             guard copy else {
-                try record(MappedRecord(record: rec, sourceRecord: nil, rewritten: 0, file: mf))
+                try record(MappedRecord(record: rec, sourceRecord: nil, rewritten: 0, file: file))
                 return
             }
-            if rec.fieldCount > headerCount || (!source.ragged && rec.fieldCount != headerCount) {
-                var r = Reject(file: file, line: rec.line, column: "", value: "",
-                               reason: Reasons.fieldCount(expected: headerCount, found: rec.fieldCount))
-                r.sheet = sheet
-                try reject(r, rec.lineSpan)
+            if FileMapping.rejects(rec, headerCount: rule.headerCount, ragged: rule.ragged) {
+                try reject(fieldCountReject(rec, mapping!), rec.lineSpan)
                 return
             }
             try mapper.map(rec) { mapped, rewritten in
-                try record(MappedRecord(record: mapped, sourceRecord: rec, rewritten: rewritten, file: mf))
+                try record(MappedRecord(record: mapped, sourceRecord: rec, rewritten: rewritten, file: file))
             }
         }
-        if map == nil { throw ExtractError.noHeader(file: file) }
+        if mapping == nil { throw ExtractError.noHeader(file: source.file) }
+    }
+
+    /// What the header row decides for the whole file.
+    struct FileMapping {
+        let file: MappedFile
+        let plans: [ColumnPlan]
+        /// Rows are rebuilt in contract order (`RowMapper`); else they pass through untouched.
+        let copy: Bool
+        let headerCount: Int
+        let ragged: Bool
+
+        /// A row is rejected for its field count before any mapping (PRECISE.md 29; a workbook's
+        /// rows may be shorter than its header, `TableSource.ragged`).
+        @inline(__always)
+        func rejects(_ rec: CSVRecord) -> Bool {
+            copy && Self.rejects(rec, headerCount: headerCount, ragged: ragged)
+        }
+
+        @inline(__always)
+        static func rejects(_ rec: CSVRecord, headerCount: Int, ragged: Bool) -> Bool {
+            rec.fieldCount > headerCount || (!ragged && rec.fieldCount != headerCount)
+        }
+    }
+
+    func fieldCountReject(_ rec: CSVRecord, _ fm: FileMapping) -> Reject {
+        var r = Reject(file: source.file, line: rec.line, column: "", value: "",
+                       reason: Reasons.fieldCount(expected: fm.headerCount, found: rec.fieldCount))
+        r.sheet = source.sheet
+        return r
+    }
+
+    /// Reads the header row: the columns' plans and the file's header map.
+    /// - Throws: `ExtractError.duplicateColumn`, `.missingColumn`, `.missingMappedColumn`.
+    func readHeader(_ rec: CSVRecord) throws -> FileMapping {
+        let headers = (0..<rec.fieldCount).map { HeaderMap.clean(rec.string($0), first: $0 == 0) }
+        // Two columns of one name make "which one?" a silent guess (PRECISE.md 30); nameless
+        // columns (a trailing comma) may repeat.
+        var seen: [String: Int] = [:]
+        for (i, h) in headers.enumerated() where !h.isEmpty {
+            let lower = h.lowercased()
+            if let first = seen[lower] {
+                throw ExtractError.duplicateColumn(file: source.file, column: h, first: first + 1, second: i + 1, line: rec.line)
+            }
+            seen[lower] = i
+        }
+        let dateColumns = Self.dateColumns(kind)
+        var plans = try resolve(headers: headers)
+        let copy = source.ragged || plans.contains { $0.constant != nil || $0.values != nil }
+            || (profile?.monthFirst == true && plans.indices.contains { dateColumns.contains($0) && plans[$0].source >= 0 })
+        for c in plans.indices where profile?.monthFirst == true && dateColumns.contains(c) { plans[c].monthFirst = true }
+        let used = Set(plans.map(\.source))
+        let extra = headers.indices.filter { !used.contains($0) && !headers[$0].isEmpty }.map { headers[$0] }
+        let hm = copy
+            ? HeaderMap(kind: kind, fieldCount: names.count, fieldIndex: Array(names.indices), extraColumns: extra)
+            : HeaderMap(kind: kind, fieldCount: rec.fieldCount, fieldIndex: plans.map(\.source), extraColumns: extra)
+        return FileMapping(file: MappedFile(header: hm, sheet: source.sheet, sourceIndex: plans.map(\.source)), plans: plans,
+                           copy: copy, headerCount: rec.fieldCount, ragged: source.ragged)
     }
 
     /// Finds each contract column's source header (PROFILES.md 2, 15) and its constant and values.
@@ -224,11 +271,6 @@ extension HeaderMap {
     }
 }
 
-/// The row the mapping step is adding, seen by the spool's `amend` hook.
-final class CurrentMappedRow {
-    var row: MappedRecord?
-}
-
 /// A per-file batch the mapping step can feed (`FileBatch`, `AttendanceBatch`).
 public protocol MappedBatch {
     mutating func add(_ rec: CSVRecord) throws
@@ -250,23 +292,35 @@ extension MappedRecords {
         var batch: B?
         let sheet = source.sheet
         // The row being added, for the hook; nil outside `add`, so later rejects are untouched.
-        let current = CurrentMappedRow()
-        defer { batch?.spool.amend = nil }
+        // Kept as a pointer to the row, in memory of its own rather than a class's property: it
+        // is written twice a row, and a class's property costs a run-time exclusivity check at
+        // each use. Only this thread touches it; the hook that reads it is removed before it is
+        // freed, and the row it points to lives for the whole `add`.
+        let current = UnsafeMutablePointer<UnsafePointer<MappedRecord>?>.allocate(capacity: 1)
+        current.initialize(to: nil)
+        defer {
+            batch?.spool.amend = nil
+            current.deallocate()
+        }
         try forEach(header: { h in
             batch = try make(h)
             batch!.spool.amend = { r in
                 if r.sheet == nil { r.sheet = sheet }
-                if let m = current.row, m.rewritten != 0, let o = m.original(r.column) { r.value = o }
+                if let m = current.pointee?.pointee, m.rewritten != 0, let o = m.original(r.column) { r.value = o }
             }
         }, record: { m in
-            let before = batch!.rejected
-            if m.rewritten != 0 { current.row = m }
-            defer { current.row = nil }
-            try batch!.add(m.record)
-            if batch!.rejected == before { accepted?(m) }
+            try withUnsafePointer(to: m) { row in
+                if m.rewritten != 0 { current.pointee = row }
+                defer { current.pointee = nil }
+                // The reject count is read only for `accepted` (the spool is a class: each read is checked).
+                guard let accepted else { return try batch!.add(m.record) }
+                let before = batch!.rejected
+                try batch!.add(m.record)
+                if batch!.rejected == before { accepted(m) }
+            }
         }, reject: { batch!.add(rejected: $0, lines: $1) },
            // Untouched rows go straight to the batch: nothing to amend, nobody to tell.
-           plain: accepted == nil ? { rec in try batch!.add(rec) } : nil)
+           plain: { rec in try batch!.add(rec) }, usePlain: accepted == nil)
         return batch!
     }
 }

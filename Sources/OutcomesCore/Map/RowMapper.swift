@@ -41,6 +41,9 @@ struct RowMapper {
     private var row: RowBuffer
     /// Start and end of each contract column's bytes in `row`.
     private let bounds: UnsafeMutablePointer<Int32>
+    /// Columns whose bounds no step writes (constants, columns the file lacks): the block route
+    /// copies just these from `bounds`, the same on every row.
+    private let settled: [Int32]
     let columns: Int
 
     init(_ plans: [ColumnPlan]) {
@@ -71,6 +74,7 @@ struct RowMapper {
             if p.monthFirst { dateSteps.append(DateStep(column: column, sole: uses[p.source] == 1)) }
         }
         fixed = row.count
+        settled = plans.indices.filter { plans[$0].constant != nil || plans[$0].source < 0 }.map { Int32($0) }
         self.row = row
         self.takes = takes; self.mapSteps = mapSteps; self.dateSteps = dateSteps
         self.maps = maps; self.references = references
@@ -90,39 +94,64 @@ struct RowMapper {
     @inline(__always)
     mutating func map<R>(_ rec: CSVRecord, _ body: (CSVRecord, UInt64) throws -> R) rethrows -> R {
         var out = row
-        let bounds = self.bounds, fixed = self.fixed
-        var rewritten = takes.withUnsafeBufferPointer { takes in
+        let rewritten = mapRow(rec, into: &out, origin: 0, bounds: bounds)
+        row = out
+        return try body(CSVRecord(line: rec.line, fieldCount: columns, base: row.base, bounds: bounds, lineSpan: rec.lineSpan),
+                        rewritten)
+    }
+
+    /// The parsing thread's route (`MappedBlock`): appends `rec` in contract order to `out` and
+    /// writes its `2 * columns` field bounds, relative to the record's first byte (the old
+    /// `out.count`), at `fieldBounds`. Returns the rewritten bits, as `map`.
+    @inline(__always)
+    mutating func map(_ rec: CSVRecord, appendingTo out: inout RowBuffer, fieldBounds: UnsafeMutablePointer<Int32>) -> UInt64 {
+        let origin = out.count
+        // The constants and the bounds of constant and absent columns, as `init` laid them out.
+        out.append(UnsafeBufferPointer(start: row.base, count: fixed))
+        let bounds = self.bounds
+        settled.withUnsafeBufferPointer { settled in
+            for c in settled {
+                fieldBounds[2 &* Int(c)] = bounds[2 &* Int(c)]
+                fieldBounds[2 &* Int(c) &+ 1] = bounds[2 &* Int(c) &+ 1]
+            }
+        }
+        return mapRow(rec, into: &out, origin: origin, bounds: fieldBounds)
+    }
+
+    /// `build` on the compiled tables; a value they do not know yet sends the row through `learn`.
+    /// `out` holds the constants at `origin`; `bounds` gets offsets relative to `origin`.
+    @inline(__always)
+    private mutating func mapRow(_ rec: CSVRecord, into out: inout RowBuffer, origin: Int,
+                                 bounds: UnsafeMutablePointer<Int32>) -> UInt64 {
+        let fixed = self.fixed
+        let rewritten = takes.withUnsafeBufferPointer { takes in
             used.withUnsafeBufferPointer { used in
                 mapSteps.withUnsafeBufferPointer { mapSteps in
                     dateSteps.withUnsafeBufferPointer { dateSteps in
                         maps.withUnsafeBufferPointer { maps in
-                            Self.build(rec, takes, used, mapSteps, dateSteps, fixed, bounds, &out, empty: { empties[$0] },
+                            Self.build(rec, takes, used, mapSteps, dateSteps, fixed, origin, bounds, &out, empty: { empties[$0] },
                                        value: { m, b, out in ByteValueMap.lookup(maps.baseAddress! + m, b, into: &out) })
                         }
                     }
                 }
             }
         }
-        row = out
-        if rewritten == nil { rewritten = learn(rec) }
-        return try body(CSVRecord(line: rec.line, fieldCount: columns, base: row.base, bounds: bounds, lineSpan: rec.lineSpan),
-                        rewritten!)
+        return rewritten ?? learn(rec, into: &out, origin: origin, bounds: bounds)
     }
 
     /// The row again when it holds a value its column's map has not met in this file: the maps
     /// answer by the reference route and learn the answer (once per distinct value; PROFILES.md 4).
-    private mutating func learn(_ rec: CSVRecord) -> UInt64 {
+    private mutating func learn(_ rec: CSVRecord, into out: inout RowBuffer, origin: Int,
+                                bounds: UnsafeMutablePointer<Int32>) -> UInt64 {
         var maps: [ByteValueMap] = []
         swap(&maps, &self.maps)
         defer { swap(&maps, &self.maps) }
-        var out = row
-        defer { row = out }
-        let bounds = self.bounds, fixed = self.fixed, references = self.references, empties = self.empties
+        let fixed = self.fixed, references = self.references, empties = self.empties
         return takes.withUnsafeBufferPointer { takes in
             used.withUnsafeBufferPointer { used in
                 mapSteps.withUnsafeBufferPointer { mapSteps in
                     dateSteps.withUnsafeBufferPointer { dateSteps in
-                        Self.build(rec, takes, used, mapSteps, dateSteps, fixed, bounds, &out, empty: { empties[$0] },
+                        Self.build(rec, takes, used, mapSteps, dateSteps, fixed, origin, bounds, &out, empty: { empties[$0] },
                                    value: { m, b, out in maps[m].map(b, reference: references[m], into: &out) ? .mapped : .unchanged })!
                     }
                 }
@@ -132,13 +161,15 @@ struct RowMapper {
 
     /// One row through the lists (see the type's comment). `value` answers a non-empty cell of a
     /// mapped column. Returns the rewritten bits, or nil as soon as `value` says `.unknown`.
+    /// The row is built in `out` from `origin`, where the `fixed` bytes of constants already
+    /// are; every offset (in `bounds`, and below) is relative to `origin`.
     @inline(__always)
     private static func build(_ rec: CSVRecord, _ takes: UnsafeBufferPointer<Take>, _ used: UnsafeBufferPointer<Int32>,
                               _ mapSteps: UnsafeBufferPointer<MapStep>, _ dateSteps: UnsafeBufferPointer<DateStep>,
-                              _ fixed: Int, _ bounds: UnsafeMutablePointer<Int32>, _ out: inout RowBuffer,
+                              _ fixed: Int, _ origin: Int, _ bounds: UnsafeMutablePointer<Int32>, _ out: inout RowBuffer,
                               empty: (Int) -> [UInt8]?,
                               value: (Int, UnsafeBufferPointer<UInt8>, inout RowBuffer) -> ByteValueMap.Answer) -> UInt64? {
-        out.truncate(to: fixed)
+        out.truncate(to: origin &+ fixed)
         let fields = Int32(truncatingIfNeeded: rec.fieldCount)
         let src = rec.bounds
         var lo = Int32.max, hi = Int32.min
@@ -166,7 +197,7 @@ struct RowMapper {
                 ? UnsafeBufferPointer(start: rec.base + Int(src[2 &* Int(m.source)]),
                                       count: Int(src[2 &* Int(m.source) &+ 1] &- src[2 &* Int(m.source)]))
                 : UnsafeBufferPointer(start: rec.base, count: 0)
-            let at = Int32(truncatingIfNeeded: out.count)
+            let at = Int32(truncatingIfNeeded: out.count &- origin)
             if b.isEmpty {
                 // Only a `""` key rewrites an empty value (PROFILES.md 4).
                 guard let e = empty(Int(m.map)) else { continue }
@@ -179,7 +210,7 @@ struct RowMapper {
                 }
             }
             bounds[2 &* c] = at
-            bounds[2 &* c &+ 1] = Int32(truncatingIfNeeded: out.count)
+            bounds[2 &* c &+ 1] = Int32(truncatingIfNeeded: out.count &- origin)
             rewritten |= 1 << UInt64(c)
             own |= 1 << UInt64(c)
         }
@@ -189,13 +220,13 @@ struct RowMapper {
             guard start < end else { continue }
             // In place when the bytes are this column's alone; else on a copy of its own.
             if own & (1 << UInt64(c)) == 0 && !d.sole {
-                let at = out.count
-                out.appendCopy(from: start, count: end &- start)
-                start = at; end = out.count
+                let at = out.count &- origin
+                out.appendCopy(from: origin &+ start, count: end &- start)
+                start = at; end = out.count &- origin
                 bounds[2 &* c] = Int32(truncatingIfNeeded: start)
                 bounds[2 &* c &+ 1] = Int32(truncatingIfNeeded: end)
             }
-            if MappedRecords.swapMonthFirst(out.base + start, count: end &- start) { rewritten |= 1 << UInt64(c) }
+            if MappedRecords.swapMonthFirst(out.base + (origin &+ start), count: end &- start) { rewritten |= 1 << UInt64(c) }
         }
         return rewritten
     }
@@ -228,9 +259,18 @@ struct RowBuffer {
         guard n > 0 else { return }
         if count + n > capacity { grow(to: count + n) }
         let to = base + count
-        if n <= 16 {
+        if n < 8 {
             // Cells are short: a byte loop beats a call to memcpy.
             for i in 0..<n { to[i] = b[i] }
+        } else if n <= 64 {
+            // A row's stretch of fields: eight bytes at a time, the last word overlapping.
+            let from = UnsafeRawPointer(b.baseAddress!), dst = UnsafeMutableRawPointer(to)
+            var i = 0
+            while i < n &- 8 {
+                dst.storeBytes(of: from.loadUnaligned(fromByteOffset: i, as: UInt64.self), toByteOffset: i, as: UInt64.self)
+                i &+= 8
+            }
+            dst.storeBytes(of: from.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self), toByteOffset: n &- 8, as: UInt64.self)
         } else {
             to.update(from: b.baseAddress!, count: n)
         }
