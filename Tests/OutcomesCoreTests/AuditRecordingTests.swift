@@ -20,14 +20,45 @@ import Testing
          m.refOf.flatMap { [$0.t, $0.r, $0.column] }] + m.intervals.relations.indices.map { words(m.intervals.relations[$0]) }
     }
 
-    @Test func replayedFamiliesBuildWhatTheTablesBuild() throws {
+    /// Every metric table of the fixture run, unsuppressed.
+    static func fixtureTables() throws -> (tables: [OutputTable], ctx: ReportContext) {
         let t = TempDir()
         let (status, _) = GoldenRunTests.run(t, threads: 1)
         #expect(status == .success)
         let store = try Store(path: t.file("store.db"), readOnly: true)
         let ctx = ReportContext(period: Month(year: 2026, month: 10), threshold: 0, threads: 1)
         let data = try store.dataset(threads: 1, attendanceFrom: { Pipeline.attendanceFrom($0, ctx) })
-        let tables = MetricTables.jobs.flatMap { $0.compute(data, ctx.unsuppressed) }
+        return (MetricTables.jobs.flatMap { $0.compute(data, ctx.unsuppressed) }, ctx)
+    }
+
+    /// Rule 7's previous windows are audited in phase 1 only: their own-window cells (all rule 7
+    /// reads) come out as the whole audit leaves them, and phase 2 only ever hides more of the
+    /// previous window's figures.
+    @Test func ownWindowOnlyLeavesTheOwnWindowAsTheWholeAudit() throws {
+        let (tables, ctx) = try Self.fixtureTables()
+        let feedback = try #require(tables.first { $0.name == "feedback" })
+        for threshold in [3, 5, 10] {
+            let whole = SuppressionStage.apply([feedback], threshold: threshold, breakdowns: ctx.breakdowns).tables[0]
+            let own = SuppressionStage.apply([feedback], threshold: threshold, breakdowns: ctx.breakdowns,
+                                             ownWindowOnly: true).tables[0]
+            var previousHidden = 0
+            for (i, column) in feedback.indicators.enumerated() {
+                let previous = column.name.hasPrefix("prev_") || column.name == "change_pp"
+                for (a, b) in zip(whole.rows, own.rows) {
+                    if previous {
+                        #expect(b.cells[i] != .c || a.cells[i] == .c, "\(column.name) hidden only without phase 2")
+                        if a.cells[i] == .c { previousHidden += 1 }
+                    } else {
+                        #expect(a.cells[i] == b.cells[i], "\(column.name) at T = \(threshold)")
+                    }
+                }
+            }
+            #expect(previousHidden > 0)
+        }
+    }
+
+    @Test func replayedFamiliesBuildWhatTheTablesBuild() throws {
+        let (tables, ctx) = try Self.fixtureTables()
         for includePrevious in [false, true] {
             let work = SuppressionWork(tables: tables, threshold: 5, breakdowns: ctx.breakdowns,
                                        declarations: TableDeclaration.standard)

@@ -27,12 +27,15 @@ struct Audit {
     /// window: they are what that month's run publishes whatever came before it, which is what
     /// the next month's rule 7 needs to know without going back through every earlier month
     /// (PRECISE.md 35, 41).
-    func run() -> Int {
+    /// - Parameter ownWindowOnly: phase 1 alone. Phase 2 hides only the previous window's
+    ///   figures, so the own-window cells are final after phase 1: all that rule 7 of the next
+    ///   month reads of this table (`SuppressionStage.publishedPreviousWindow`).
+    func run(ownWindowOnly: Bool = false) -> Int {
         // One propagation for both phases: phase 2's first round finds every part that holds no
         // previous-window figure exactly as phase 1 left it, and reuses its bounds.
         var propagation = AuditPropagation(threads: threads)
         let phase1 = run(includePrevious: false, &propagation)
-        guard work.decls.contains(where: { $0?.previousWindow == true }) else { return phase1 }
+        guard !ownWindowOnly, work.decls.contains(where: { $0?.previousWindow == true }) else { return phase1 }
         return run(includePrevious: true, &propagation)
     }
 

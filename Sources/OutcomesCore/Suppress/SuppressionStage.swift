@@ -21,10 +21,12 @@ public enum SuppressionStage {
     ///   - previousPublished: the same tables as their own runs publish them (suppressed); when
     ///     given, `previous` is not used.
     ///   - audit: run the audit of PRECISE.md 41 after the rules.
+    ///   - ownWindowOnly: audit only what the next month's rule 7 reads of these tables (their
+    ///     own-window cells; the previous window's figures are left as rules 1-7 made them).
     ///   - threads: workers for the audit's propagation; the result never depends on it.
     public static func apply(_ tables: [OutputTable], threshold: Int, breakdowns: [Breakdown],
                              previous: [String: OutputTable] = [:], previousPublished: [String: OutputTable]? = nil,
-                             audit: Bool = true,
+                             audit: Bool = true, ownWindowOnly: Bool = false,
                              declarations: [String: TableDeclaration] = TableDeclaration.standard,
                              threads: Int = 1) -> Result {
         var counts = Dictionary(uniqueKeysWithValues: HidingRule.allCases.map { ($0.key, 0) })
@@ -40,7 +42,7 @@ public enum SuppressionStage {
             // Independent of each other: side by side on the workers.
             let windows = previous.keys.sorted()
             let done = Parallel.map(partitions: windows.count, threads: threads) { i in
-                apply([previous[windows[i]]!], threshold: threshold, breakdowns: breakdowns, audit: audit,
+                apply([previous[windows[i]]!], threshold: threshold, breakdowns: breakdowns, audit: audit, ownWindowOnly: true,
                       declarations: declarations).tables[0]
             }
             for (i, w) in windows.enumerated() { published[w] = done[i] }
@@ -49,7 +51,7 @@ public enum SuppressionStage {
         work.applyRowRules()
         work.applyTableRules(previous: published)
         var unresolved = 0
-        if audit { unresolved = Audit(work: work, threads: threads).run() }
+        if audit { unresolved = Audit(work: work, threads: threads).run(ownWindowOnly: ownWindowOnly) }
         for (rule, n) in work.hiddenBy { counts[rule.key] = n }
         counts["audit_unresolved"] = unresolved
         return Result(tables: work.tables, hiddenBy: counts)
@@ -77,11 +79,13 @@ extension SuppressionStage {
         return FeedbackMetric.feedbackTable(data, ctx.with(period: period).unsuppressed)
     }
 
-    /// Previous window `i`'s feedback table as its own run publishes it: `apply`'s `previous`,
-    /// worked out on its own so a caller can run it beside the metrics (`previousPublished`).
+    /// Previous window `i`'s feedback table with its own-window cells as its own run publishes
+    /// them (all rule 7 reads): `apply`'s `previous`, worked out on its own so a caller can run it
+    /// beside the metrics (`previousPublished`).
     public static func publishedPreviousWindow(_ i: Int, _ data: Dataset, _ ctx: ReportContext,
                                                breakdowns: [Breakdown]) -> (window: String, table: OutputTable) {
         let t = previousWindowTable(i, data, ctx)
-        return (ctx.windows[i].name, apply([t], threshold: ctx.suppression.threshold, breakdowns: breakdowns).tables[0])
+        return (ctx.windows[i].name, apply([t], threshold: ctx.suppression.threshold, breakdowns: breakdowns,
+                                           ownWindowOnly: true).tables[0])
     }
 }
