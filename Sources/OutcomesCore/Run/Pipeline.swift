@@ -218,7 +218,7 @@ public final class Pipeline {
             // costliest jobs (each is audited): first, beside the metrics.
             let early = SuppressionStage.previousWindowCount(ctx)
             let previous = Parallel.map(partitions: early + jobs.count, threads: options.threads) { i -> PreviousOrTables in
-                if i < early { return .previous(SuppressionStage.publishedPreviousWindow(i, dataset, ctx, breakdowns: ctx.breakdowns)) }
+                if i < early { return .previous(SuppressionStage.publishedPreviousWindow(i, dataset, ctx)) }
                 defer { console.advance(1) }
                 let tables = jobs[schedule[i - early]].compute(dataset, unsuppressed)
                 for t in tables { console.detail("computed \(t.name)") }

@@ -44,7 +44,7 @@ struct Audit {
         var unresolvedLast = 0
         // One node index for every round: cleared after each, not allocated again.
         var nodes: AuditNodeIndex? = AuditNodeIndex(work: work)
-        // The relations each family built, kept while the tables it reads are unchanged.
+        // The relations each family built, kept while what it read of the hidden state holds.
         var recordings: AuditRecordings? = AuditRecordings()
         for _ in 0..<10_000 {
             var model = AuditModel(work: work, nodes: nodes.take()!, includePrevious: includePrevious)
@@ -115,41 +115,38 @@ struct AuditModel {
 
     /// The node of the count `name` of row `r` in slot `s`; nil when it has no whole value.
     mutating func node(_ t: Int, _ r: Int, _ name: String, _ s: Slot) -> Int? {
-        let column: Int
-        switch s { case .cell(let i): column = i; case .unshown(let j): column = 1000 + j }
-        let ref = Audit.Ref(t: t, r: r, name: name, column: column)
+        let ref = Audit.Ref(t: t, r: r, name: name, column: s.column)
         // Made already, so it has a value: looked up before anything else, as most asks are.
         if let n = nodeOf[ref] { return n }
         // Bounds worked out in an earlier round while the row is unchanged are the same again.
         let version = work.rowVersion[t][r]
-        if let b = nodeOf.remembered(ref, version: version) {
-            let n = intervals.add(lo: b.lo, hi: b.hi, fixed: b.fixed)
-            if !b.fixed { hiddenNodes.append(n) }
-            nodeOf[ref] = n
-            refOf.append(ref)
-            return n
-        }
-        guard let v = value(t, r, name, s) else { return nil }
-        let n: Int
-        if hidden(t, r, name, s) {
-            let small = work.isSmall(v) && smallByRule(t, r, name, s)
-            // A count hidden on its own was picked non-zero (a true zero shows 0), except a set's
-            // parent that rule 4 hid for want of a non-zero member, which may be 0: the audit assumes
-            // the attacker knows the lower bound 1 wherever it is true. In a row hidden whole only
-            // the base is known to be at least 1; its other counts may be zeros rule 1 hid.
-            let atLeastOne = (!work.rowHidden[t][r] && v > 0) || name == work.decls[t]?.base
-            n = intervals.add(lo: atLeastOne ? 1 : 0, hi: small ? work.threshold : Intervals.infinity, fixed: false)
-            hiddenNodes.append(n)
+        let b: (lo: Int, hi: Int, fixed: Bool)
+        if let known = nodeOf.remembered(ref, version: version) {
+            b = known
         } else {
-            n = intervals.add(lo: v, hi: v, fixed: true)
+            guard let v = work.value(t, r, s) else { return nil }
+            b = bounds(t, r, name, s, v)
+            nodeOf.remember(ref, lo: b.lo, hi: b.hi, fixed: b.fixed, version: version)
         }
-        nodeOf.remember(ref, lo: intervals.lo[n], hi: intervals.hi[n], fixed: intervals.fixed[n], version: version)
+        let n = intervals.add(lo: b.lo, hi: b.hi, fixed: b.fixed)
+        if !b.fixed { hiddenNodes.append(n) }
         nodeOf[ref] = n
         refOf.append(ref)
         return n
     }
 
-    private func value(_ t: Int, _ r: Int, _ name: String, _ s: Slot) -> Int? { work.value(t, r, s) }
+    /// A count's starting bounds: its value when shown; when hidden, from 1 (or 0) to T (or
+    /// unbounded).
+    private func bounds(_ t: Int, _ r: Int, _ name: String, _ s: Slot, _ v: Int) -> (lo: Int, hi: Int, fixed: Bool) {
+        guard hidden(t, r, name, s) else { return (v, v, true) }
+        let small = work.isSmall(v) && smallByRule(t, r, name, s)
+        // A count hidden on its own was picked non-zero (a true zero shows 0), except a set's
+        // parent that rule 4 hid for want of a non-zero member, which may be 0: the audit assumes
+        // the attacker knows the lower bound 1 wherever it is true. In a row hidden whole only
+        // the base is known to be at least 1; its other counts may be zeros rule 1 hid.
+        let atLeastOne = (!work.rowHidden[t][r] && v > 0) || name == work.decls[t]?.base
+        return (atLeastOne ? 1 : 0, small ? work.threshold : Intervals.infinity, false)
+    }
 
     /// A known constant (not a count of any row).
     mutating func constant(_ v: Int) -> Int {

@@ -93,17 +93,7 @@ struct AuditPropagation {
         // The key spells each relation over the part's own node numbers (`parts`).
         s.relations.reserveCapacity(relations: p.relations.count, nodes: p.key.count)
         var i = 0
-        for _ in p.relations {
-            let kind = p.key[i], count = p.key[i + 1]
-            let ns = p.key[(i + 2)..<(i + 2 + count)]
-            i += 2 + count
-            if kind == 3 {
-                s.relations.append(kind: kind, nodes: ns, coefficients: p.key[i..<(i + count)], constant: p.key[i + count])
-                i += count + 1
-            } else {
-                s.relations.append(kind: kind, nodes: ns, coefficients: nil, constant: 0)
-            }
-        }
+        for _ in p.relations { s.relations.append(spelt: p.key, at: &i) { $0 } }
         s.propagate(maxSteps: maxSteps)
         var steps = 0
         for x in s.lastLo { if let x { steps = max(steps, x.step) } }
@@ -144,19 +134,10 @@ struct AuditPropagation {
         for pi in parts.indices {
             var p = parts[pi]
             for ri in p.relations {
-                let r = iv.relations.range(ri)
-                let kind = iv.relations.kind(ri)
-                p.key.append(kind)
-                p.key.append(r.count)
-                for k in r {
-                    let g = ns[k]
-                    if localOf[g] < 0 { localOf[g] = p.nodes.count; p.nodes.append(g) }
-                    p.key.append(localOf[g])
-                }
                 // A linear relation's coefficients and constant say as much as its nodes do.
-                if kind == 3 {
-                    p.key.append(contentsOf: iv.relations.coefficients[r])
-                    p.key.append(iv.relations.constants[ri])
+                iv.relations.spell(ri, into: &p.key) { g in
+                    if localOf[g] < 0 { localOf[g] = p.nodes.count; p.nodes.append(g) }
+                    return localOf[g]
                 }
             }
             for g in p.nodes {
@@ -213,6 +194,11 @@ struct AuditNodeIndex {
     private var slots: [Int32]
     /// Counts outside the tables' shapes (never expected), kept exactly all the same.
     private var other: [Audit.Ref: Int] = [:]
+    /// A count's bounds when its node was last made, and its row's version then (-1: never).
+    private var madeLo: [Int] = []
+    private var madeHi: [Int] = []
+    private var madeVersion: [Int] = []
+    private var madeFixed: [Bool] = []
 
     init(work: SuppressionWork) {
         var offset = 0
@@ -232,12 +218,6 @@ struct AuditNodeIndex {
         let i = base[r.t] + r.r * width[r.t] + c
         return i < (r.t + 1 < base.count ? base[r.t + 1] : slots.count) ? i : nil
     }
-
-    /// A count's bounds when its node was last made, and its row's version then (-1: never).
-    private var madeLo: [Int] = []
-    private var madeHi: [Int] = []
-    private var madeVersion: [Int] = []
-    private var madeFixed: [Bool] = []
 
     /// The bounds last made for `ref` if its row's version is still `version`.
     func remembered(_ ref: Audit.Ref, version: Int) -> (lo: Int, hi: Int, fixed: Bool)? {

@@ -45,15 +45,12 @@ struct AuditRecording {
 
     mutating func relation(_ r: Intervals.Relation) {
         relations.append(r)
-        relationWords.append(r.kindCode); relationWords.append(r.nodeCount)
-        r.forEachNode { n in
-            guard let h = handleOf[n] else { complete = false; relationWords.append(-1); return }
-            relationWords.append(h)
+        var missing = false
+        relations.spell(relations.count - 1, into: &relationWords) { n in
+            guard let h = handleOf[n] else { missing = true; return -1 }
+            return h
         }
-        if case let .linear(ts, k) = r {
-            for t in ts { relationWords.append(t.coefficient) }
-            relationWords.append(k)
-        }
+        if missing { complete = false }
     }
 
     /// Done recording: the handles are not needed again.
@@ -92,11 +89,7 @@ extension AuditModel {
     /// Whether a count is hidden, remembered by the family being recorded.
     mutating func readHidden(_ t: Int, _ r: Int, _ s: Slot) -> Bool {
         let h = work.isHidden(t, r, s)
-        if capture != nil {
-            let column: Int
-            switch s { case .cell(let i): column = i; case .unshown(let j): column = 1000 + j }
-            capture!.reads.append(contentsOf: [t, r, column, h ? 1 : 0])
-        }
+        capture?.reads.append(contentsOf: [t, r, s.column, h ? 1 : 0])
         return h
     }
 
@@ -104,8 +97,7 @@ extension AuditModel {
         let w = rec.reads
         var i = 0
         while i < w.count {
-            let s: Slot = w[i + 2] >= 1000 ? .unshown(w[i + 2] - 1000) : .cell(w[i + 2])
-            if work.isHidden(w[i], w[i + 1], s) != (w[i + 3] == 1) { return false }
+            if work.isHidden(w[i], w[i + 1], Slot(column: w[i + 2])) != (w[i + 3] == 1) { return false }
             i += 4
         }
         return true
@@ -133,36 +125,22 @@ extension AuditModel {
                 nodes.append(n)
                 continue
             }
-            let table = work.tables[t]
-            let (name, slot): (String, Slot) = column >= 1000
-                ? (table.unshownCounts[column - 1000], .unshown(column - 1000))
-                : (table.indicators[column].name, .cell(column))
+            let slot = Slot(column: column)
+            let name: String
+            switch slot {
+            case .cell(let c): name = work.tables[t].indicators[c].name
+            case .unshown(let u): name = work.tables[t].unshownCounts[u]
+            }
             // The count had a whole value when recorded, and values never change.
             guard let n = node(t, r, name, slot) else { preconditionFailure("audit replay: \(name) lost its value") }
             nodes.append(n)
         }
         if nodes != rec.nodes {
-            rec.relations = Self.relations(rec.relationWords, nodes)
+            var list = RelationList(), i = 0
+            while i < rec.relationWords.count { list.append(spelt: rec.relationWords, at: &i) { nodes[$0] } }
+            rec.relations = list
             rec.nodes = nodes
         }
         relate(all: rec.relations)
-    }
-
-    /// Relations spelt over handles (`AuditRecording.relationWords`), over the handles' nodes.
-    private static func relations(_ w: [Int], _ nodes: [Int]) -> RelationList {
-        var out = RelationList()
-        var i = 0
-        while i < w.count {
-            let kind = w[i], count = w[i + 1]
-            let ns = w[(i + 2)..<(i + 2 + count)].map { nodes[$0] }
-            i += 2 + count
-            if kind == 3 {
-                out.append(kind: kind, nodes: ns[...], coefficients: w[i..<(i + count)], constant: w[i + count])
-                i += count + 1
-            } else {
-                out.append(kind: kind, nodes: ns[...], coefficients: nil, constant: 0)
-            }
-        }
-        return out
     }
 }

@@ -42,15 +42,6 @@ struct RelationList: ExpressibleByArrayLiteral {
         starts.append(nodes.count)
     }
 
-    /// Appends a relation given as its parts (`nodes` in `Relation.nodes` order).
-    mutating func append(kind: Int, nodes ns: ArraySlice<Int>, coefficients cs: ArraySlice<Int>?, constant: Int) {
-        kinds.append(UInt8(kind))
-        nodes.append(contentsOf: ns)
-        if let cs { coefficients.append(contentsOf: cs) } else { coefficients.append(contentsOf: repeatElement(0, count: ns.count)) }
-        constants.append(constant)
-        starts.append(nodes.count)
-    }
-
     /// Appends relation `i` of `other`.
     mutating func append(_ i: Int, of other: RelationList) {
         let r = other.range(i)
@@ -58,6 +49,37 @@ struct RelationList: ExpressibleByArrayLiteral {
         nodes.append(contentsOf: other.nodes[r])
         coefficients.append(contentsOf: other.coefficients[r])
         constants.append(other.constants[i])
+        starts.append(nodes.count)
+    }
+
+    /// Spells relation `i` into `words` as `kind count node… [coefficient… constant]` (the
+    /// constant and coefficients for a linear relation only), each node through `node`: a
+    /// part's description, a recording's relations over its handles.
+    func spell(_ i: Int, into words: inout [Int], node: (Int) -> Int) {
+        let r = range(i)
+        words.append(Int(kinds[i])); words.append(r.count)
+        for k in r { words.append(node(nodes[k])) }
+        if kinds[i] == 3 {
+            words.append(contentsOf: coefficients[r])
+            words.append(constants[i])
+        }
+    }
+
+    /// Appends the relation `spell` wrote at `words[i...]`, each node through `node`, and moves
+    /// `i` past it.
+    mutating func append(spelt words: [Int], at i: inout Int, node: (Int) -> Int) {
+        let kind = words[i], count = words[i + 1]
+        kinds.append(UInt8(kind))
+        for k in (i + 2)..<(i + 2 + count) { nodes.append(node(words[k])) }
+        i += 2 + count
+        if kind == 3 {
+            coefficients.append(contentsOf: words[i..<(i + count)])
+            constants.append(words[i + count])
+            i += count + 1
+        } else {
+            coefficients.append(contentsOf: repeatElement(0, count: count))
+            constants.append(0)
+        }
         starts.append(nodes.count)
     }
 

@@ -42,8 +42,8 @@ public enum SuppressionStage {
             // Independent of each other: side by side on the workers.
             let windows = previous.keys.sorted()
             let done = Parallel.map(partitions: windows.count, threads: threads) { i in
-                apply([previous[windows[i]]!], threshold: threshold, breakdowns: breakdowns, audit: audit, ownWindowOnly: true,
-                      declarations: declarations).tables[0]
+                publishedAlone(previous[windows[i]]!, threshold: threshold, breakdowns: breakdowns, audit: audit,
+                          declarations: declarations)
             }
             for (i, w) in windows.enumerated() { published[w] = done[i] }
         }
@@ -59,33 +59,25 @@ public enum SuppressionStage {
 }
 
 extension SuppressionStage {
-    /// The unsuppressed feedback tables of the previous windows (PRECISE.md 35): the month before
-    /// for `Reporting month`, and the month a year before for `Rolling 12 months` (its rolling
-    /// window is the 12 months before). `apply` suppresses each alone to know what its own run
-    /// publishes: its own-window cells do not depend on its previous windows (`Audit.run`), and
-    /// feedback's relations never involve another table, so that is exactly what it publishes.
-    public static func previousFeedback(_ data: Dataset, _ ctx: ReportContext) -> [String: OutputTable] {
-        guard ctx.suppression.threshold > 0 else { return [:] }
-        let tables = Parallel.map(partitions: 2, threads: ctx.threads) { i in previousWindowTable(i, data, ctx) }
-        return [ctx.windows[0].name: tables[0], ctx.windows[1].name: tables[1]]
+    /// A previous window's table suppressed alone, with its own-window cells as its own run
+    /// publishes them: all that rule 7 reads of it. Its own-window cells do not depend on its
+    /// previous windows (`Audit.run`), and feedback's relations never involve another table.
+    static func publishedAlone(_ table: OutputTable, threshold: Int, breakdowns: [Breakdown], audit: Bool = true,
+                          declarations: [String: TableDeclaration] = TableDeclaration.standard) -> OutputTable {
+        apply([table], threshold: threshold, breakdowns: breakdowns, audit: audit, ownWindowOnly: true,
+              declarations: declarations).tables[0]
     }
 
     /// How many previous windows rule 7 reads (none when nothing is suppressed).
     public static func previousWindowCount(_ ctx: ReportContext) -> Int { ctx.suppression.threshold > 0 ? 2 : 0 }
 
-    /// Previous window `i`'s feedback table, unsuppressed (`previousFeedback`).
-    static func previousWindowTable(_ i: Int, _ data: Dataset, _ ctx: ReportContext) -> OutputTable {
+    /// Previous window `i`'s feedback table as its run publishes it (`publishedAlone`), for `apply`'s
+    /// `previousPublished`, worked out on its own so a caller can run it beside the metrics. The
+    /// windows (PRECISE.md 35): the month before for `Reporting month`, and the month a year
+    /// before for `Rolling 12 months` (its rolling window is the 12 months before).
+    public static func publishedPreviousWindow(_ i: Int, _ data: Dataset, _ ctx: ReportContext) -> (window: String, table: OutputTable) {
         let period = i == 0 ? ctx.period.adding(-1) : ctx.period.adding(-12)
-        return FeedbackMetric.feedbackTable(data, ctx.with(period: period).unsuppressed)
-    }
-
-    /// Previous window `i`'s feedback table with its own-window cells as its own run publishes
-    /// them (all rule 7 reads): `apply`'s `previous`, worked out on its own so a caller can run it
-    /// beside the metrics (`previousPublished`).
-    public static func publishedPreviousWindow(_ i: Int, _ data: Dataset, _ ctx: ReportContext,
-                                               breakdowns: [Breakdown]) -> (window: String, table: OutputTable) {
-        let t = previousWindowTable(i, data, ctx)
-        return (ctx.windows[i].name, apply([t], threshold: ctx.suppression.threshold, breakdowns: breakdowns,
-                                           ownWindowOnly: true).tables[0])
+        let t = FeedbackMetric.feedbackTable(data, ctx.with(period: period).unsuppressed)
+        return (ctx.windows[i].name, publishedAlone(t, threshold: ctx.suppression.threshold, breakdowns: ctx.breakdowns))
     }
 }

@@ -9,6 +9,14 @@ public enum HidingRule: Int, CaseIterable, Sendable {
 enum Slot: Hashable, Sendable {
     case cell(Int)
     case unshown(Int)
+
+    /// One number for the slot, as the audit keeps it (`Audit.Ref.column`): a cell's index, or
+    /// 1000 + an unshown count's index.
+    var column: Int {
+        switch self { case .cell(let i): return i; case .unshown(let j): return 1000 + j }
+    }
+
+    init(column: Int) { self = column >= 1000 ? .unshown(column - 1000) : .cell(column) }
 }
 
 /// The state of the suppression stage over all the run's tables: the unsuppressed values, the
