@@ -6,6 +6,9 @@ struct BreakdownKeyTable: Sendable {
     let breakdowns: [Breakdown]
     private var index: [[[String]: Int32]]
     private var cells: [[[String]]]
+    /// The ids of attribute sets seen before: a county's 25,000 episodes share a few thousand
+    /// sets, and one lookup of the set costs less than a six-cell key built and hashed per breakdown.
+    private var known: [CohortAttributes: [Int32]] = [:]
 
     init(breakdowns: [Breakdown]) {
         self.breakdowns = breakdowns
@@ -15,7 +18,8 @@ struct BreakdownKeyTable: Sendable {
 
     /// The id of `attrs`'s row in every breakdown, in breakdown order.
     mutating func ids(for attrs: CohortAttributes) -> [Int32] {
-        breakdowns.indices.map { b in
+        if let ids = known[attrs] { return ids }
+        let ids = breakdowns.indices.map { b in
             let key = breakdowns[b].key(for: attrs)
             if let id = index[b][key] { return id }
             let id = Int32(cells[b].count)
@@ -23,6 +27,8 @@ struct BreakdownKeyTable: Sendable {
             cells[b].append(key)
             return id
         }
+        known[attrs] = ids
+        return ids
     }
 
     /// The six cohort cells of row `id` of breakdown `b`.

@@ -41,6 +41,62 @@ extension DistanceTravelledMetric {
         return out
     }
 
+    /// A valid score (1 to 10) as the aggregation reads it: the domain as its index in code-point
+    /// order (0 is `Total`) and the rater as 0 (family) or 1 (practitioner), both in the order
+    /// `observations` sorts them.
+    struct RankedScore {
+        var domain: Int32
+        var rater: UInt8
+        var stage: Stage
+        var date: Day
+        var score: Int
+    }
+
+    /// One episode's valid scores sorted as `observations` sorts them (domain, rater, date, stage),
+    /// once for all windows.
+    static func ranked(_ scores: [OutcomeScore], domainIndex: [String: Int]) -> [RankedScore] {
+        var r: [RankedScore] = []
+        r.reserveCapacity(scores.count)
+        for s in scores where (1...10).contains(s.score) {
+            r.append(RankedScore(domain: Int32(domainIndex[s.domain]!), rater: s.ratedBy == .family ? 0 : 1,
+                                 stage: s.stage, date: s.assessmentDate, score: s.score))
+        }
+        r.sort {
+            if $0.domain != $1.domain { return $0.domain < $1.domain }
+            if $0.rater != $1.rater { return $0.rater < $1.rater }
+            if $0.date != $1.date { return $0.date < $1.date }
+            return $0.stage < $1.stage
+        }
+        return r
+    }
+
+    /// `observations(scores, in: window)` from the ranked scores, the domain as its index: the
+    /// same rules, and within a domain and rater the scores dated on or before the window end
+    /// are a leading run, so nothing is filtered or sorted per window.
+    static func forEachObservation(_ ranked: [RankedScore], in window: ReportWindow,
+                                   _ body: (_ domain: Int, _ rater: Rater, _ baseline: Int, _ latest: Int) -> Void) {
+        var i = 0
+        let n = ranked.count
+        while i < n {
+            let d = ranked[i].domain, r = ranked[i].rater
+            var j = i + 1
+            while j < n && ranked[j].domain == d && ranked[j].rater == r { j += 1 }
+            // ranked[i..<j]: one domain and rater, by date then stage; the window's part ends at k.
+            var k = i
+            while k < j && ranked[k].date <= window.end { k += 1 }
+            if k > i {
+                var baseline = i
+                while baseline < k && ranked[baseline].stage != .entry { baseline += 1 }
+                if baseline == k { baseline = i }
+                let latest = ranked[k - 1]
+                if latest.date > ranked[baseline].date && window.contains(latest.date) {
+                    body(Int(d), r == 0 ? .family : .practitioner, ranked[baseline].score, latest.score)
+                }
+            }
+            i = j
+        }
+    }
+
     /// Running totals of one row; changes are kept as a histogram (−9…9), so medians and
     /// standard deviations come out exactly and merging is order-free integer addition.
     struct Totals {
@@ -59,9 +115,10 @@ extension DistanceTravelledMetric {
             set { for k in 0..<19 { lanes[k] = Int32(newValue[k]) } }
         }
 
-        mutating func add(_ o: Observation) {
-            n += 1; sumBaseline += o.baseline; sumLatest += o.latest
-            lanes[o.latest - o.baseline + 9] &+= 1
+        mutating func add(_ o: Observation) { add(baseline: o.baseline, latest: o.latest) }
+        mutating func add(baseline: Int, latest: Int) {
+            n += 1; sumBaseline += baseline; sumLatest += latest
+            lanes[latest - baseline + 9] &+= 1
         }
         mutating func merge(_ t: Totals) {
             n += t.n; children += t.children; sumBaseline += t.sumBaseline; sumLatest += t.sumLatest
@@ -125,20 +182,21 @@ extension DistanceTravelledMetric {
         let ranges = Parallel.ranges(count: children.count, partitions: 64)
         let parts = Parallel.map(partitions: ranges.count, threads: ctx.threads) { p -> Aggregate in
             var agg = Aggregate()
+            var touched = Set<UInt64>()
             for c in ranges[p] {
-                var touched = Set<UInt64>()
+                touched.removeAll(keepingCapacity: true)
                 for e in children[c] where !scoresByEpisode[e].isEmpty {
                     let episode = data.episodes[e]
+                    let scores = ranked(scoresByEpisode[e], domainIndex: domainIndex)
                     for (w, window) in windows.enumerated() where episode.allocationDate <= window.end {
-                        for o in observations(scoresByEpisode[e], in: window) {
-                            let own = domainIndex[o.domain]!
+                        forEachObservation(scores, in: window) { own, rater, baseline, latest in
                             for d in 0...1 {
                                 let d = d == 0 ? 0 : own
-                                let bk = bandKey(window: w, domain: d, rater: o.rater)
-                                agg.bands[bk, default: [Int](repeating: 0, count: 25)][(o.baseline - 1) / 2 * 5 + (o.latest - 1) / 2] += 1
+                                let bk = bandKey(window: w, domain: d, rater: rater)
+                                agg.bands[bk, default: [Int](repeating: 0, count: 25)][(baseline - 1) / 2 * 5 + (latest - 1) / 2] += 1
                                 for b in 0..<nBreakdowns {
-                                    let k = rowKey(window: w, breakdown: b, cohort: cohortIDs[e][b], domain: d, rater: o.rater)
-                                    agg.rows[k, default: Totals()].add(o)
+                                    let k = rowKey(window: w, breakdown: b, cohort: cohortIDs[e][b], domain: d, rater: rater)
+                                    agg.rows[k, default: Totals()].add(baseline: baseline, latest: latest)
                                     touched.insert(k)
                                 }
                             }

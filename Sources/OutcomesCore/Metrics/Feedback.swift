@@ -76,14 +76,16 @@ public enum FeedbackMetric {
             for i in ranges[p] {
                 let a = answered[i], cls = slot(a.answerClass!), d = a.receivedDate
                 let pair = UInt64(pairIDs[[a.instrument, a.question]]!)
+                // The `Total` respondent row (0) and the answer's own, looked up once per answer.
+                let own = UInt64(respondentIDs[a.respondent]!)
                 for (w, window) in windows.enumerated() {
                     let current = window.contains(d)
                     guard current || (d >= window.previousStart && d <= window.previousEnd) else { continue }
                     guard allocations[i] <= (current ? window.end : window.previousEnd) else { continue }
                     for b in 0..<nBreakdowns {
                         let cohort = UInt64(UInt32(bitPattern: sources[answerSources[i]][b]))
-                        for r in [0, respondentIDs[a.respondent]!] {
-                            let k = UInt64(w) << 60 | UInt64(b) << 52 | cohort << 20 | pair << 4 | UInt64(r)
+                        for r in 0..<2 {
+                            let k = UInt64(w) << 60 | UInt64(b) << 52 | cohort << 20 | pair << 4 | (r == 0 ? 0 : own)
                             if current { acc[k, default: Counts()].current[cls] += 1 }
                             else { acc[k, default: Counts()].previous[cls] += 1 }
                         }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Student's t distribution: the quantile the distance-travelled confidence interval needs
 /// (METRICS.md 1: mean change ± t(0.975, n−1) × sd ÷ √n).
@@ -24,10 +25,18 @@ public enum StudentT {
         return (Double(df) * (1 - x) / x).squareRoot()
     }
 
-    /// The 97.5% quantile, memoised for the small degrees of freedom most rows use.
+    /// The 97.5% quantile, memoised for the small degrees of freedom most rows use, and for the
+    /// larger ones once each is asked for (a county's distance-travelled table asks for
+    /// thousands, many the same; each takes a bisection of about 60 incomplete-beta steps).
     public static func t975(df: Int) -> Double {
-        df < cache975.count ? cache975[df] : quantile(0.975, df: df)
+        if df < cache975.count { return cache975[df] }
+        if let t = large975.withLock({ $0[df] }) { return t }
+        let t = quantile(0.975, df: df)
+        large975.withLock { $0[df] = t }
+        return t
     }
+
+    private static let large975 = Mutex<[Int: Double]>([:])
 
     private static let cache975: [Double] = [Double.nan] + (1...200).map { quantile(0.975, df: $0) }
 

@@ -83,13 +83,6 @@ public enum TimelinessMetric {
         return out
     }
 
-    struct Key: Hashable {
-        var window: Int
-        var breakdown: Int
-        var cohort: [String]
-        var measure: Int
-    }
-
     /// The `timeliness` table for `ctx.period`.
     public static func table(_ data: Dataset, _ ctx: ReportContext) -> OutputTable {
         let windows = ctx.windows
@@ -124,39 +117,48 @@ public enum TimelinessMetric {
             return acc
         }
         // Integer sums, so the merge order cannot change the result; partition order anyway.
-        var totals: [Key: SIMD2<Int>] = [:]
+        // Rows are keyed by packed integers: window, breakdown, the cohort's id in that breakdown
+        // (interned once per attribute set) and the measure's rank in row order.
+        var cohorts = BreakdownKeyTable(breakdowns: breakdowns)
+        let measures = Measure.allCases.count
+        let rank = Dictionary(uniqueKeysWithValues: rowOrder.enumerated().map { ($1.rawValue, $0) })
+        let slotRank = (0..<slots).map { UInt64(rank[$0 % measures]!) }
+        var totals: [UInt64: SIMD2<Int>] = [:]
         for part in partials {
             for (attrs, counts) in part {
-                for (bi, b) in breakdowns.enumerated() {
-                    let cohort = b.key(for: attrs)
+                let ids = cohorts.ids(for: attrs)
+                for bi in breakdowns.indices {
+                    let cohort = UInt64(UInt32(bitPattern: ids[bi]))
                     for j in 0..<slots where counts[j][0] > 0 {
-                        let k = Key(window: j / Measure.allCases.count, breakdown: bi, cohort: cohort,
-                                    measure: j % Measure.allCases.count)
+                        let k = UInt64(j / measures) << 60 | UInt64(bi) << 52 | cohort << 20 | slotRank[j]
                         totals[k, default: .zero] &+= counts[j]
                     }
                 }
             }
         }
 
-        let rank = Dictionary(uniqueKeysWithValues: rowOrder.enumerated().map { ($1.rawValue, $0) })
-        let ageColumns: Set<Int> = [CohortColumn.ageBand.rawValue]
-        let keys = totals.keys.sorted { a, b in
-            if a.window != b.window { return a.window < b.window }
-            if a.breakdown != b.breakdown { return a.breakdown < b.breakdown }
-            if a.cohort != b.cohort { return CohortOrder.less(a.cohort, b.cohort, ageColumns: ageColumns) }
-            return rank[a.measure]! < rank[b.measure]!
+        typealias Decoded = (key: UInt64, w: Int, b: Int, cohort: [String], rank: Int)
+        var keys: [Decoded] = totals.keys.map { k in
+            let w = Int(k >> 60), b = Int(k >> 52 & 0xFF), id = Int32(bitPattern: UInt32(k >> 20 & 0xFFFF_FFFF))
+            return (k, w, b, cohorts.cohort(breakdown: b, id: id), Int(k & 0xFFFFF))
+        }
+        keys.sort { x, y in
+            if x.w != y.w { return x.w < y.w }
+            if x.b != y.b { return x.b < y.b }
+            if x.cohort != y.cohort { return CohortRowOrder.less(x.cohort, y.cohort) }
+            return x.rank < y.rank
         }
 
         let sup = ctx.suppression
         let rows = keys.map { k -> OutputRow in
-            let v = totals[k]!
+            let v = totals[k.key]!
             let eligible = v[0], met = v[1]
             var cells: [Cell] = [.int(eligible), .int(met), .num(100.0 * Double(met) / Double(eligible))]
             if !sup.applyRule1(base: eligible, cells: &cells) {
                 sup.applyRule2(count: met, countIndex: 1, dependents: [2], cells: &cells)
             }
-            return OutputRow(window: windows[k.window].name, breakdown: breakdowns[k.breakdown].name,
-                             cohort: k.cohort, filters: [Measure(rawValue: k.measure)!.name], cells: cells)
+            return OutputRow(window: windows[k.w].name, breakdown: breakdowns[k.b].name,
+                             cohort: k.cohort, filters: [rowOrder[k.rank].name], cells: cells)
         }
         return OutputTable(
             name: "timeliness",

@@ -33,14 +33,14 @@ public enum DataQuality {
               """),
         Check(name: "attendance_n_marks_over_a_month_old_pct",
               description: "Sessions in the 12 months to the period end still marked N (reason not yet provided) more than a month before its end",
-              // Counted with SQLite's own string functions, not a Swift function parsing the month
-              // and the cutoff again on each of a county's 240,000 rows: a month before the cutoff's
-              // month counts all its N marks, the cutoff's month those in the slots of the days
-              // before the cutoff's day (slot 2 × (day − 1) + PM, docs/STORE.md), later months none.
+              // The month and the cutoff are compared as text by SQLite, never parsed per row: a
+              // month before the cutoff's month counts all its N marks, the cutoff's month those in
+              // the slots of the days before the cutoff's day (slot 2 × (day − 1) + PM,
+              // docs/STORE.md), later months none. The marks are counted by `outcomes_count_char`
+              // (DataQuality+CountFunction.swift), which copies nothing.
               sql: """
-              SELECT coalesce(sum(CASE WHEN month < c.m THEN length(marks) - length(replace(marks, c.n, ''))
-                                       WHEN month = c.m THEN length(substr(marks, 1, c.slots))
-                                                             - length(replace(substr(marks, 1, c.slots), c.n, ''))
+              SELECT coalesce(sum(CASE WHEN month < c.m THEN \(countCharFunction)(marks, c.n, -1)
+                                       WHEN month = c.m THEN \(countCharFunction)(marks, c.n, c.slots)
                                        ELSE 0 END), 0),
                      coalesce(sum(sessions_possible + sessions_not_possible), 0)
               FROM attendance_months,
@@ -71,6 +71,7 @@ public enum DataQuality {
 
     /// One check's numerator and denominator as at the end of `period`.
     public static func figures(check i: Int, db: Database, period: Month) throws -> (num: Int, den: Int) {
+        try addCountFunction(db)
         let row = try Row.fetchOne(db, sql: checks[i].sql, arguments: ["end": Days.iso(period.lastDay)])
         return (row?[0] ?? 0, row?[1] ?? 0)
     }

@@ -241,6 +241,17 @@ public final class Pipeline {
             }
             let results: [ReportJob] = [.tables(rendered), .quality(quality), .queries(side.queries.map { $0! })]
             let comparison = benchmarks([.tables(rendered)], ctx)
+            let comparisonText = comparison.table.map { (name: $0.name, csv: writer.csv($0), meta: writer.meta($0)) }
+            // The workbook holds the published tables in the order their files are written below;
+            // from --threads 2 up it is built beside those writes (docs/PERFORMANCE.md "The report").
+            let sheetTexts: [PublishedText] = rendered.map { ($0.0.name, $0.1, $0.2) } + (comparisonText.map { [$0] } ?? [])
+            let threshold = options.suppressMax, inputs = load.files
+            let buildWorkbook: @Sendable () throws -> WorkbookBytes = {
+                try Self.workbookBytes(sheetTexts, period: period, threshold: threshold, inputs: inputs, scratch: staging)
+            }
+            let workbook = options.workbook && options.threads > 1 ? BackgroundJob(buildWorkbook) : nil
+            // Waited for on every way out, so it never writes into a staging folder being discarded.
+            defer { workbook?.finish() }
             console.endProgress()
             var tables: [OutputTable] = []
             var failedQueries: [String] = []
@@ -265,10 +276,10 @@ public final class Pipeline {
                 }
             }
             if let w = comparison.warning { console.warning(w) }
-            if let t = comparison.table {
+            if let t = comparison.table, let text = comparisonText {
                 tables.append(t)
-                try folder.write("\(t.name).csv", text: writer.csv(t), rows: t.rows.count)
-                try folder.write("\(t.name).meta.csv", text: writer.meta(t))
+                try folder.write("\(t.name).csv", text: text.csv, rows: t.rows.count)
+                try folder.write("\(t.name).meta.csv", text: text.meta)
             }
             // Every file in the load log, not only this run's (OUTPUTS.md: rejects are never lost).
             try folder.writeStream(OutputFolder.restricted + "/rejects.csv") { try RejectsReport.write(store: store, to: $0) }
@@ -278,7 +289,10 @@ public final class Pipeline {
                                                                         impactDaysBefore: options.config.impactDaysBefore,
                                                                         impactMinSessions: options.config.impactMinSessions))
             }
-            if options.workbook { try writeWorkbook(folder, period: period, load: load) }
+            if options.workbook {
+                assert(Self.publishedTableNames(folder) == sheetTexts.map(\.name), "a sheet per published table")
+                try writeWorkbook(folder, try workbook?.value() ?? buildWorkbook())
+            }
             let manifest = Manifest(command: command, period: period, options: manifestOptions(period),
                                     started: started, finished: Date(), inputs: load.files, outputs: folder.written,
                                     suppression: suppressed.hiddenBy)

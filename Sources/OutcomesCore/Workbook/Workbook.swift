@@ -66,9 +66,11 @@ public enum Workbook {
         try check(workbook_close(wb), "writing \(path)")
     }
 
-    static func check(_ e: lxw_error, _ step: String) throws {
+    /// Throws when libxlsxwriter reports an error. `step` is worked out only then: the cell loop
+    /// checks every write, and a message built per cell cost more than the write itself.
+    static func check(_ e: lxw_error, _ step: @autoclosure () -> String) throws {
         guard e != LXW_NO_ERROR else { return }
-        throw WorkbookError.library(step: step, message: String(cString: lxw_strerror(e)))
+        throw WorkbookError.library(step: step(), message: String(cString: lxw_strerror(e)))
     }
 
     private static func setProperties(_ wb: UnsafeMutablePointer<lxw_workbook>, _ c: WorkbookContents) -> lxw_error {
@@ -115,6 +117,7 @@ public enum Workbook {
         }
         let formats = zip(s.header, s.decimals).map { h, dp in dp.map { f.number(dp: $0, column: h) } }
         var widths = s.header.map { min(max($0.count, 6), 30) }
+        let dps = s.decimals.map { $0 ?? 0 }, isYear = s.header.map { $0 == "time_period" }
         for (i, row) in s.rows.enumerated() {
             let r = lxw_row_t(i + 1)
             for (j, v) in row.enumerated() {
@@ -122,7 +125,7 @@ public enum Workbook {
                 switch v {
                 case .number(let x):
                     e = worksheet_write_number(ws, r, lxw_col_t(j), x, formats[j])
-                    widths[j] = max(widths[j], shownWidth(x, dp: s.decimals[j] ?? 0, column: s.header[j]))
+                    widths[j] = max(widths[j], shownWidth(x, dp: dps[j], year: isYear[j]))
                 case .text(let t):
                     e = worksheet_write_string(ws, r, lxw_col_t(j), t, nil)
                     widths[j] = max(widths[j], t.count)
@@ -142,10 +145,24 @@ public enum Workbook {
 
     /// Characters a number takes in its column's format (thousands separators included).
     static func shownWidth(_ x: Double, dp: Int, column: String) -> Int {
-        let t = NumberFormat.rounded(x, dp: dp)
-        guard column != "time_period" else { return t.count }
-        let whole = t.split(separator: ".")[0].filter(\.isNumber).count
-        return t.count + max(0, (whole - 1) / 3)
+        shownWidth(x, dp: dp, year: column == "time_period")
+    }
+
+    /// The same count worked out from the rounded digits, without printing them: the length of
+    /// `NumberFormat.rounded(x, dp:)` (digits, zero-padded to `dp + 1` when `dp > 0`, a point, a
+    /// sign when the rounded figure is not 0), plus a separator per three whole digits after the
+    /// first, except for the year (`time_period`, format `0`). Printing each number cost more
+    /// than writing it to the sheet.
+    static func shownWidth(_ x: Double, dp: Int, year: Bool) -> Int {
+        guard x.isFinite else { return 1 }  // `rounded` prints "z"
+        let f = NumberFormat.roundedMagnitude(x, dp: dp)
+        var digits = 1, m = f
+        while m >= 10 { m /= 10; digits += 1 }
+        if dp > 0 { digits = max(digits, dp + 1) }
+        let length = digits + (dp > 0 ? 1 : 0) + (x < 0 && f != 0 ? 1 : 0)
+        guard !year else { return length }
+        let whole = dp > 0 ? digits - dp : digits
+        return length + max(0, (whole - 1) / 3)
     }
 }
 
