@@ -26,11 +26,21 @@ public enum FeedbackMetric {
 
     /// Answer counts of one row: this window and the previous one.
     struct Counts: Equatable {
-        var current = [0, 0, 0]  // positive, neutral, negative
-        var previous = [0, 0, 0]
-        mutating func merge(_ c: Counts) {
-            for i in 0..<3 { current[i] += c.current[i]; previous[i] += c.previous[i] }
+        /// Lanes 0-2: this window's positive, neutral and negative answers; lanes 4-6 the previous
+        /// window's (3 and 7 stay 0). Held inline, so a new row allocates nothing and a count is
+        /// one add (a county's feedback adds about two million times).
+        var lanes = SIMD8<Int64>()
+
+        init() {}
+        init(current: [Int], previous: [Int]) {
+            for i in 0..<3 { lanes[i] = Int64(current[i]); lanes[i + 4] = Int64(previous[i]) }
         }
+        /// Positive, neutral, negative.
+        var current: [Int] { (0..<3).map { Int(lanes[$0]) } }
+        var previous: [Int] { (4..<7).map { Int(lanes[$0]) } }
+
+        mutating func add(_ cls: Int, current isCurrent: Bool) { lanes[isCurrent ? cls : cls + 4] &+= 1 }
+        mutating func merge(_ c: Counts) { lanes &+= c.lanes }
     }
 
     static func slot(_ a: AnswerClass) -> Int {
@@ -86,8 +96,7 @@ public enum FeedbackMetric {
                         let cohort = UInt64(UInt32(bitPattern: sources[answerSources[i]][b]))
                         for r in 0..<2 {
                             let k = UInt64(w) << 60 | UInt64(b) << 52 | cohort << 20 | pair << 4 | (r == 0 ? 0 : own)
-                            if current { acc[k, default: Counts()].current[cls] += 1 }
-                            else { acc[k, default: Counts()].previous[cls] += 1 }
+                            acc[k, default: Counts()].add(cls, current: current)
                         }
                     }
                 }
@@ -100,7 +109,7 @@ public enum FeedbackMetric {
         // Rows exist only with an answered answer in the current window (PRECISE.md 10).
         typealias Decoded = (key: UInt64, w: Int, b: Int, cohort: [String], pair: Int, r: Int)
         var rows: [Decoded] = total.compactMap { k, c in
-            guard c.current.reduce(0, +) > 0 else { return nil }
+            guard c.lanes[0] + c.lanes[1] + c.lanes[2] > 0 else { return nil }
             let w = Int(k >> 60), b = Int(k >> 52 & 0xFF), id = Int32(bitPattern: UInt32(k >> 20 & 0xFFFF_FFFF))
             return (k, w, b, keys.cohort(breakdown: b, id: id), Int(k >> 4 & 0xFFFF), Int(k & 0xF))
         }
