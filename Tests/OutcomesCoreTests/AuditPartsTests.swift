@@ -152,7 +152,5 @@ import Testing
         let odd = Audit.Ref(t: 1, r: 2, name: "n", column: 1003)
         index[odd] = 5
         #expect(index[odd] == 5)
-        index.clear(refs + [odd])
-        #expect((refs + [odd]).allSatisfy { index[$0] == nil })
     }
 }

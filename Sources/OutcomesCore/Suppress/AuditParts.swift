@@ -185,7 +185,7 @@ extension Intervals.Relation {
     }
 }
 
-/// The node of each count of one audit round, by table, row and column, in flat arrays (a
+/// The node of each count of one audit phase, by table, row and column, in flat arrays (a
 /// round looks a count up several times for every relation it is in).
 struct AuditNodeIndex {
     private var base: [Int] = []
@@ -194,11 +194,6 @@ struct AuditNodeIndex {
     private var slots: [Int32]
     /// Counts outside the tables' shapes (never expected), kept exactly all the same.
     private var other: [Audit.Ref: Int] = [:]
-    /// A count's bounds when its node was last made, and its row's version then (-1: never).
-    private var madeLo: [Int] = []
-    private var madeHi: [Int] = []
-    private var madeVersion: [Int] = []
-    private var madeFixed: [Bool] = []
 
     init(work: SuppressionWork) {
         var offset = 0
@@ -217,30 +212,6 @@ struct AuditNodeIndex {
         guard c >= 0, c < width[r.t] else { return nil }
         let i = base[r.t] + r.r * width[r.t] + c
         return i < (r.t + 1 < base.count ? base[r.t + 1] : slots.count) ? i : nil
-    }
-
-    /// The bounds last made for `ref` if its row's version is still `version`.
-    func remembered(_ ref: Audit.Ref, version: Int) -> (lo: Int, hi: Int, fixed: Bool)? {
-        guard let i = index(ref), i < madeVersion.count, madeVersion[i] == version else { return nil }
-        return (madeLo[i], madeHi[i], madeFixed[i])
-    }
-
-    mutating func remember(_ ref: Audit.Ref, lo: Int, hi: Int, fixed: Bool, version: Int) {
-        guard let i = index(ref) else { return }
-        if madeVersion.isEmpty {
-            madeLo = [Int](repeating: 0, count: slots.count)
-            madeHi = madeLo
-            madeVersion = [Int](repeating: -1, count: slots.count)
-            madeFixed = [Bool](repeating: false, count: slots.count)
-        }
-        madeLo[i] = lo; madeHi[i] = hi; madeFixed[i] = fixed; madeVersion[i] = version
-    }
-
-    /// Forgets the nodes of `refs` (the last round's), so the next round reuses the arrays
-    /// instead of allocating and zeroing them again.
-    mutating func clear(_ refs: [Audit.Ref]) {
-        for r in refs { if let i = index(r) { slots[i] = -1 } }
-        other = [:]
     }
 
     subscript(ref: Audit.Ref) -> Int? {

@@ -4,10 +4,11 @@ extension AuditModel {
     enum Family: Int { case set, row, window, bands, bandRates, acrossTables }
 
     /// Every relation, family by family in a fixed order: a table's sets one by one, its rows one
-    /// by one, its windows, then the identities across tables. Each family is replayed from the
+    /// by one, its windows, then the identities across tables. Each family is kept from the
     /// last round while what it read of the hidden state is unchanged (`AuditRecording`).
-    mutating func build() {
+    mutating func families() {
         recordings.next = 0
+        recordings.built = 0
         for t in work.tables.indices where work.decls[t] != nil {
             let counts = auditCounts(t)
             for (i, s) in work.sets(t).enumerated() {
