@@ -106,6 +106,13 @@ struct AuditModel {
     /// The round each node was last found in (`hiddenNodes`).
     private var usedIn: [Int] = []
     private var round = 0
+    /// Where each table's rows start in one numbering of every row (`recordings.readers`).
+    let rowBase: [Int]
+    /// How much of `work.changes` the rounds have read; the round each row and family was last looked at.
+    private var changesSeen = 0
+    private var rowSeen: [Int]
+    private var placeSeen: [Int] = []
+    private var countsOf: [Int: [TableDeclaration.Count]] = [:]
     /// Relations of each pinned node, ascending (`relationsOf`).
     private var relationsOfPinned: [Int: [Int]]?
     /// Each family's relations, and the one being recorded.
@@ -118,6 +125,13 @@ struct AuditModel {
     init(work: SuppressionWork, includePrevious: Bool = true) {
         self.work = work; self.includePrevious = includePrevious
         nodeOf = AuditNodeIndex(work: work)
+        var base: [Int] = [], rows = 0
+        for t in work.tables { base.append(rows); rows += t.rows.count }
+        rowBase = base
+        rowSeen = Array(repeating: -1, count: rows)
+        recordings.readers = Array(repeating: [], count: rows)
+        // Everything changed before the first round is in its bounds already.
+        changesSeen = work.changes.count
     }
 
     /// The node of a count, made on first use: a shown count is a constant, a hidden one a
@@ -151,36 +165,64 @@ struct AuditModel {
         return refOf.count - 1
     }
 
-    /// Every count's starting bounds again where its row changed since they were worked out.
-    private mutating func refreshBounds() {
-        for n in refOf.indices where madeAt[n] >= 0 {
-            let ref = refOf[n]
-            let version = work.rowVersion[ref.t][ref.r]
-            guard version != madeAt[n] else { continue }
-            let s = Slot(column: ref.column)
-            guard let v = work.value(ref.t, ref.r, s) else { preconditionFailure("audit: \(ref.name) lost its value") }
-            let b = bounds(ref.t, ref.r, ref.name, s, v)
-            startLo[n] = b.lo; startHi[n] = b.hi; startFixed[n] = b.fixed; madeAt[n] = version
-        }
-    }
-
-    /// Every relation of the run's current tables (`families`), with their nodes' starting bounds
-    /// and the hidden counts in order of first use: what building it all from scratch gives.
+    /// Every relation of the run's current tables, with their nodes' starting bounds and the
+    /// hidden counts in order of first use: what building it all from scratch gives. The first
+    /// round builds every family; a later one looks only at the rows changed since the round
+    /// before: their counts' bounds are worked out again, and a family that read one of them is
+    /// built again if what it read changed.
     mutating func build() {
-        refreshBounds()
-        families()
+        if round == 0 {
+            for (place, key) in families().enumerated() { record(key, at: place) }
+            placeSeen = Array(repeating: -1, count: recordings.kept.count)
+        } else {
+            recordings.built = 0
+            var dirty: [Int] = []
+            let log = work.changes
+            var i = changesSeen
+            while i < log.count {
+                let t = log[i], r = log[i + 1]
+                i += 2
+                guard rowSeen[rowBase[t] + r] != round else { continue }
+                rowSeen[rowBase[t] + r] = round
+                refreshBounds(t, r)
+                for p in recordings.readers[rowBase[t] + r] where placeSeen[p] != round {
+                    placeSeen[p] = round
+                    dirty.append(p)
+                }
+            }
+            changesSeen = log.count
+            for p in dirty.sorted() where !stillHolds(p) { record(recordings.kept[p].key, at: p) }
+        }
         round += 1
         intervals = Intervals(lo: startLo, hi: startHi, fixed: startFixed)
         hiddenNodes.removeAll(keepingCapacity: true)
         relationsOfPinned = nil
         for place in recordings.kept.indices {
-            let rec = recordings.kept[place]!
-            for n in rec.touches where usedIn[n] != round {
+            for n in recordings.kept[place].touches where usedIn[n] != round {
                 usedIn[n] = round
                 if !startFixed[n] { hiddenNodes.append(n) }
             }
-            relate(all: rec.relations)
+            relate(all: recordings.kept[place].relations)
         }
+    }
+
+    /// The starting bounds of row `r`'s counts again (the row changed).
+    private mutating func refreshBounds(_ t: Int, _ r: Int) {
+        let version = work.rowVersion[t][r]
+        for n in nodeOf.nodes(t, r) where madeAt[n] != version {
+            let ref = refOf[n], s = Slot(column: ref.column)
+            guard let v = work.value(t, r, s) else { preconditionFailure("audit: \(ref.name) lost its value") }
+            let b = bounds(t, r, ref.name, s, v)
+            startLo[n] = b.lo; startHi[n] = b.hi; startFixed[n] = b.fixed; madeAt[n] = version
+        }
+    }
+
+    /// The counts the audit follows in table `t` (`auditCounts`), worked out once.
+    mutating func counts(_ t: Int) -> [TableDeclaration.Count] {
+        if let c = countsOf[t] { return c }
+        let c = auditCounts(t)
+        countsOf[t] = c
+        return c
     }
 
     /// A count's starting bounds: its value when shown; when hidden, from 1 (or 0) to T (or

@@ -214,6 +214,17 @@ struct AuditNodeIndex {
         return i < (r.t + 1 < base.count ? base[r.t + 1] : slots.count) ? i : nil
     }
 
+    /// The nodes of row `r`'s counts in table `t`.
+    func nodes(_ t: Int, _ r: Int) -> [Int] {
+        var out: [Int] = []
+        if t >= 0, t < base.count, r >= 0 {
+            let start = base[t] + r * width[t], end = min(start + width[t], t + 1 < base.count ? base[t + 1] : slots.count)
+            for i in start..<max(start, end) where slots[i] >= 0 { out.append(Int(slots[i])) }
+        }
+        for (ref, n) in other where ref.t == t && ref.r == r { out.append(n) }
+        return out
+    }
+
     subscript(ref: Audit.Ref) -> Int? {
         get {
             guard let i = index(ref) else { return other[ref] }

@@ -8,9 +8,10 @@
 /// all read the same, the family asks for the same counts in the same order and makes the same
 /// relations over them, so the recording stands for it. A count's node keeps its number for the
 /// whole phase (`AuditModel.node`), and a node's bounds follow its row, so a kept recording never
-/// needs its nodes looked up again.
+/// needs its nodes looked up again; and a hidden state changes only with its row, so a round looks
+/// again only at the families that read a row changed since the last round.
 struct AuditRecording {
-    /// The family it records (checked each round: families come in the same order every round).
+    /// The family it records.
     let key: AuditRecordings.Key
     /// The nodes the family asked for, in order (the order of first use gives `hiddenNodes`).
     var touches: [Int] = []
@@ -23,29 +24,41 @@ struct AuditRecording {
     init(key: AuditRecordings.Key) { self.key = key }
 }
 
-/// Each family's last recording, by the family's place in the round's order.
+/// Each family's last recording, in the round's order.
 struct AuditRecordings {
     /// A family: what makes it (`AuditModel.Family`), the table and the set or row it covers.
     struct Key: Equatable { var kind: Int, t: Int, index: Int }
-    var kept: [AuditRecording?] = []
-    /// The next family's place in this round.
-    var next = 0
-    /// Families built (not kept) this round.
+    var kept: [AuditRecording] = []
+    /// Families built (not kept) in the last round.
     var built = 0
+    /// The families that read each row (by `AuditModel.rowBase`), ascending.
+    var readers: [[Int]] = []
 }
 
 extension AuditModel {
-    /// Runs one family of `build`: keeps its recording when everything it read of the hidden
-    /// state reads the same, else builds it and records it.
-    mutating func family(_ key: AuditRecordings.Key, _ body: (inout AuditModel) -> Void) {
-        let place = recordings.next
-        recordings.next += 1
-        if recordings.kept.count <= place { recordings.kept.append(nil) }
-        if let k = recordings.kept[place], k.key == key, stillHolds(k) { return }
+    /// Builds the family at `place` (appended when it is the next one) and records it.
+    mutating func record(_ key: AuditRecordings.Key, at place: Int) {
         capture = AuditRecording(key: key)
         recordings.built += 1
-        body(&self)
-        recordings.kept[place] = capture.take()
+        switch Family(rawValue: key.kind)! {
+        case .set: setRelations(key.t, work.sets(key.t)[key.index], counts(key.t))
+        case .row: rowRelations(key.t, key.index)
+        case .window: windowRelations(key.t)
+        case .bands: bandIdentities()
+        case .bandRates: bandRateRelations()
+        case .acrossTables:
+            timelinessIdentities()
+            closureIdentities()
+            attendanceTrendIdentities()
+        }
+        let made = capture.take()!
+        var i = 0
+        while i < made.reads.count {
+            let row = rowBase[made.reads[i]] + made.reads[i + 1]
+            if recordings.readers[row].last != place { recordings.readers[row].append(place) }
+            i += 4
+        }
+        if place == recordings.kept.count { recordings.kept.append(made) } else { recordings.kept[place] = made }
     }
 
     /// Whether a count is hidden, remembered by the family being recorded.
@@ -55,8 +68,9 @@ extension AuditModel {
         return h
     }
 
-    private func stillHolds(_ rec: AuditRecording) -> Bool {
-        let w = rec.reads
+    /// Whether everything the family at `place` read of the hidden state reads the same.
+    func stillHolds(_ place: Int) -> Bool {
+        let w = recordings.kept[place].reads
         var i = 0
         while i < w.count {
             if work.isHidden(w[i], w[i + 1], Slot(column: w[i + 2])) != (w[i + 3] == 1) { return false }
