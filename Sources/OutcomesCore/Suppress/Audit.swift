@@ -42,13 +42,10 @@ struct Audit {
     /// Audit rounds until nothing is pinned that can be unpinned.
     private func run(includePrevious: Bool, _ propagation: inout AuditPropagation) -> Int {
         var unresolvedLast = 0
-        // One node index for every round: cleared after each, not allocated again.
-        var nodes: AuditNodeIndex? = AuditNodeIndex(work: work)
-        // The relations each family built, kept while what it read of the hidden state holds.
-        var recordings: AuditRecordings? = AuditRecordings()
+        // One model for every round of the phase: its nodes and families are kept, and each round
+        // works out again only what the last round's hiding changed (`AuditModel.build`).
+        var model = AuditModel(work: work, includePrevious: includePrevious)
         for _ in 0..<10_000 {
-            var model = AuditModel(work: work, nodes: nodes.take()!, includePrevious: includePrevious)
-            model.recordings = recordings.take()!
             model.build()
             // Part by part, unchanged parts reused: the bounds `intervals.propagate()` gives.
             propagation.propagate(&model.intervals)
@@ -73,66 +70,159 @@ struct Audit {
                 if model.hide(c.node) { hid = true }
             }
             unresolvedLast = unresolved
-            model.nodeOf.clear(model.refOf)
-            nodes = model.nodeOf
-            recordings = model.recordings
             if !hid { break }
         }
         return unresolvedLast
     }
 }
 
-/// One round's relations over the run's current tables.
+/// The audit's relations over the run's current tables, kept for the rounds of one phase.
+///
+/// Why kept: a county audit takes twenty to thirty rounds a phase and each round hides a few
+/// cells, yet making every node and relation again each round (names looked up, rows keyed,
+/// rates read, 25,000 nodes and 40,000 relations) was most of the audit's time. Here a count's
+/// node is made once and keeps its number; its starting bounds are worked out again only when its
+/// row changed (`SuppressionWork.rowVersion`); a family of relations is built again only when
+/// what it read of the hidden state changed (`AuditRecording`). Node numbers never reach the
+/// result: the propagation follows relation order, the hiding follows `hiddenNodes` (the hidden
+/// counts in order of first use, as building from scratch makes them) and breaks ties by row
+/// order, so the rounds hide exactly what building every round from the tables hides.
 struct AuditModel {
     let work: SuppressionWork
+    /// This round's starting bounds and relations (`build`), which the propagation tightens.
     var intervals = Intervals()
+    /// The node of each count, for the whole phase.
     var nodeOf: AuditNodeIndex
+    /// The count of each node (a constant's is `t = -1`).
     var refOf: [Audit.Ref] = []
-    /// Nodes of hidden counts, in the order they were made.
+    /// Each node's starting bounds, and its row's version when they were worked out (-1: a constant).
+    private var startLo: [Int] = []
+    private var startHi: [Int] = []
+    private var startFixed: [Bool] = []
+    private var madeAt: [Int] = []
+    private var constantNode: [Int: Int] = [:]
+    /// This round's nodes of hidden counts, in order of first use.
     var hiddenNodes: [Int] = []
+    /// The round each node was last found in (`hiddenNodes`).
+    private var usedIn: [Int] = []
+    private var round = 0
+    /// Where each table's rows start in one numbering of every row (`recordings.readers`).
+    let rowBase: [Int]
+    /// How much of `work.changes` the rounds have read; the round each row and family was last looked at.
+    private var changesSeen = 0
+    private var rowSeen: [Int]
+    private var placeSeen: [Int] = []
+    private var countsOf: [Int: [TableDeclaration.Count]] = [:]
     /// Relations of each pinned node, ascending (`relationsOf`).
     private var relationsOfPinned: [Int: [Int]]?
-    /// The families' relations from earlier rounds, and the one being recorded.
+    /// Each family's relations, and the one being recorded.
     var recordings = AuditRecordings()
     var capture: AuditRecording?
 
     /// Whether the previous window's figures (`prev_*`) take part (phase 2 of `Audit.run`).
     let includePrevious: Bool
 
-    init(work: SuppressionWork, nodes: AuditNodeIndex? = nil, includePrevious: Bool = true) {
+    init(work: SuppressionWork, includePrevious: Bool = true) {
         self.work = work; self.includePrevious = includePrevious
-        nodeOf = nodes ?? AuditNodeIndex(work: work)
+        nodeOf = AuditNodeIndex(work: work)
+        var base: [Int] = [], rows = 0
+        for t in work.tables { base.append(rows); rows += t.rows.count }
+        rowBase = base
+        rowSeen = Array(repeating: -1, count: rows)
+        recordings.readers = Array(repeating: [], count: rows)
+        // Everything changed before the first round is in its bounds already.
+        changesSeen = work.changes.count
     }
 
     /// The node of a count, made on first use: a shown count is a constant, a hidden one a
     /// variable from 1 (a true zero shows 0) to T where rules 1, 2 or 6 hid it, else unbounded.
     mutating func node(_ t: Int, _ r: Int, _ name: String) -> Int? {
         if !includePrevious && name.hasPrefix("prev_") { return nil }
-        guard let s = work.slot(t, name), let n = node(t, r, name, s) else { return nil }
-        capture?.touch(n, refOf[n])
-        return n
+        guard let s = work.slot(t, name) else { return nil }
+        return node(t, r, name, s)
     }
 
     /// The node of the count `name` of row `r` in slot `s`; nil when it has no whole value.
     mutating func node(_ t: Int, _ r: Int, _ name: String, _ s: Slot) -> Int? {
         let ref = Audit.Ref(t: t, r: r, name: name, column: s.column)
-        // Made already, so it has a value: looked up before anything else, as most asks are.
-        if let n = nodeOf[ref] { return n }
-        // Bounds worked out in an earlier round while the row is unchanged are the same again.
-        let version = work.rowVersion[t][r]
-        let b: (lo: Int, hi: Int, fixed: Bool)
-        if let known = nodeOf.remembered(ref, version: version) {
-            b = known
+        let n: Int
+        if let known = nodeOf[ref] {
+            n = known
         } else {
+            // Values never change, so a count without one never gets a node.
             guard let v = work.value(t, r, s) else { return nil }
-            b = bounds(t, r, name, s, v)
-            nodeOf.remember(ref, lo: b.lo, hi: b.hi, fixed: b.fixed, version: version)
+            let b = bounds(t, r, name, s, v)
+            n = newNode(lo: b.lo, hi: b.hi, fixed: b.fixed, madeAt: work.rowVersion[t][r], ref: ref)
+            nodeOf[ref] = n
         }
-        let n = intervals.add(lo: b.lo, hi: b.hi, fixed: b.fixed)
-        if !b.fixed { hiddenNodes.append(n) }
-        nodeOf[ref] = n
-        refOf.append(ref)
+        capture?.touches.append(n)
         return n
+    }
+
+    private mutating func newNode(lo: Int, hi: Int, fixed: Bool, madeAt version: Int, ref: Audit.Ref) -> Int {
+        startLo.append(lo); startHi.append(hi); startFixed.append(fixed); madeAt.append(version)
+        refOf.append(ref); usedIn.append(-1)
+        return refOf.count - 1
+    }
+
+    /// Every relation of the run's current tables, with their nodes' starting bounds and the
+    /// hidden counts in order of first use: what building it all from scratch gives. The first
+    /// round builds every family; a later one looks only at the rows changed since the round
+    /// before: their counts' bounds are worked out again, and a family that read one of them is
+    /// built again if what it read changed.
+    mutating func build() {
+        if round == 0 {
+            for (place, key) in families().enumerated() { record(key, at: place) }
+            placeSeen = Array(repeating: -1, count: recordings.kept.count)
+        } else {
+            recordings.built = 0
+            var dirty: [Int] = []
+            let log = work.changes
+            var i = changesSeen
+            while i < log.count {
+                let t = log[i], r = log[i + 1]
+                i += 2
+                guard rowSeen[rowBase[t] + r] != round else { continue }
+                rowSeen[rowBase[t] + r] = round
+                refreshBounds(t, r)
+                for p in recordings.readers[rowBase[t] + r] where placeSeen[p] != round {
+                    placeSeen[p] = round
+                    dirty.append(p)
+                }
+            }
+            changesSeen = log.count
+            for p in dirty.sorted() where !stillHolds(p) { record(recordings.kept[p].key, at: p) }
+        }
+        round += 1
+        intervals = Intervals(lo: startLo, hi: startHi, fixed: startFixed)
+        hiddenNodes.removeAll(keepingCapacity: true)
+        relationsOfPinned = nil
+        for place in recordings.kept.indices {
+            for n in recordings.kept[place].touches where usedIn[n] != round {
+                usedIn[n] = round
+                if !startFixed[n] { hiddenNodes.append(n) }
+            }
+            relate(all: recordings.kept[place].relations)
+        }
+    }
+
+    /// The starting bounds of row `r`'s counts again (the row changed).
+    private mutating func refreshBounds(_ t: Int, _ r: Int) {
+        let version = work.rowVersion[t][r]
+        for n in nodeOf.nodes(t, r) where madeAt[n] != version {
+            let ref = refOf[n], s = Slot(column: ref.column)
+            guard let v = work.value(t, r, s) else { preconditionFailure("audit: \(ref.name) lost its value") }
+            let b = bounds(t, r, ref.name, s, v)
+            startLo[n] = b.lo; startHi[n] = b.hi; startFixed[n] = b.fixed; madeAt[n] = version
+        }
+    }
+
+    /// The counts the audit follows in table `t` (`auditCounts`), worked out once.
+    mutating func counts(_ t: Int) -> [TableDeclaration.Count] {
+        if let c = countsOf[t] { return c }
+        let c = auditCounts(t)
+        countsOf[t] = c
+        return c
     }
 
     /// A count's starting bounds: its value when shown; when hidden, from 1 (or 0) to T (or
@@ -148,11 +238,16 @@ struct AuditModel {
         return (atLeastOne ? 1 : 0, small ? work.threshold : Intervals.infinity, false)
     }
 
-    /// A known constant (not a count of any row).
+    /// A known constant (not a count of any row): one node per value, as no relation moves it.
     mutating func constant(_ v: Int) -> Int {
-        let n = intervals.add(lo: v, hi: v, fixed: true)
-        refOf.append(Audit.Ref(t: -1, r: -1, name: "", column: -1))
-        capture?.constant(n, v)
+        let n: Int
+        if let known = constantNode[v] {
+            n = known
+        } else {
+            n = newNode(lo: v, hi: v, fixed: true, madeAt: -1, ref: Audit.Ref(t: -1, r: -1, name: "", column: -1))
+            constantNode[v] = n
+        }
+        capture?.touches.append(n)
         return n
     }
 
@@ -183,17 +278,14 @@ struct AuditModel {
         }
     }
 
+    /// A relation of the family being recorded.
     mutating func relate(_ r: Intervals.Relation) {
-        capture?.relation(r)
-        // A relation of constants alone tells nothing.
-        var variable = false
-        r.forEachNode { if !intervals.fixed[$0] { variable = true } }
-        guard variable else { return }
-        intervals.relations.append(r)
+        capture!.relations.append(r)
     }
 
-    /// `relate` of every relation of a list (a replayed family's).
-    mutating func relate(all list: RelationList) {
+    /// This round's relations: every relation of a family's list with a hidden count (a relation
+    /// of constants alone tells nothing).
+    private mutating func relate(all list: RelationList) {
         let ns = list.nodes
         for i in list.indices where list.range(i).contains(where: { !intervals.fixed[ns[$0]] }) {
             intervals.relations.append(i, of: list)

@@ -185,7 +185,7 @@ extension Intervals.Relation {
     }
 }
 
-/// The node of each count of one audit round, by table, row and column, in flat arrays (a
+/// The node of each count of one audit phase, by table, row and column, in flat arrays (a
 /// round looks a count up several times for every relation it is in).
 struct AuditNodeIndex {
     private var base: [Int] = []
@@ -194,11 +194,6 @@ struct AuditNodeIndex {
     private var slots: [Int32]
     /// Counts outside the tables' shapes (never expected), kept exactly all the same.
     private var other: [Audit.Ref: Int] = [:]
-    /// A count's bounds when its node was last made, and its row's version then (-1: never).
-    private var madeLo: [Int] = []
-    private var madeHi: [Int] = []
-    private var madeVersion: [Int] = []
-    private var madeFixed: [Bool] = []
 
     init(work: SuppressionWork) {
         var offset = 0
@@ -219,28 +214,15 @@ struct AuditNodeIndex {
         return i < (r.t + 1 < base.count ? base[r.t + 1] : slots.count) ? i : nil
     }
 
-    /// The bounds last made for `ref` if its row's version is still `version`.
-    func remembered(_ ref: Audit.Ref, version: Int) -> (lo: Int, hi: Int, fixed: Bool)? {
-        guard let i = index(ref), i < madeVersion.count, madeVersion[i] == version else { return nil }
-        return (madeLo[i], madeHi[i], madeFixed[i])
-    }
-
-    mutating func remember(_ ref: Audit.Ref, lo: Int, hi: Int, fixed: Bool, version: Int) {
-        guard let i = index(ref) else { return }
-        if madeVersion.isEmpty {
-            madeLo = [Int](repeating: 0, count: slots.count)
-            madeHi = madeLo
-            madeVersion = [Int](repeating: -1, count: slots.count)
-            madeFixed = [Bool](repeating: false, count: slots.count)
+    /// The nodes of row `r`'s counts in table `t`.
+    func nodes(_ t: Int, _ r: Int) -> [Int] {
+        var out: [Int] = []
+        if t >= 0, t < base.count, r >= 0 {
+            let start = base[t] + r * width[t], end = min(start + width[t], t + 1 < base.count ? base[t + 1] : slots.count)
+            for i in start..<max(start, end) where slots[i] >= 0 { out.append(Int(slots[i])) }
         }
-        madeLo[i] = lo; madeHi[i] = hi; madeFixed[i] = fixed; madeVersion[i] = version
-    }
-
-    /// Forgets the nodes of `refs` (the last round's), so the next round reuses the arrays
-    /// instead of allocating and zeroing them again.
-    mutating func clear(_ refs: [Audit.Ref]) {
-        for r in refs { if let i = index(r) { slots[i] = -1 } }
-        other = [:]
+        for (ref, n) in other where ref.t == t && ref.r == r { out.append(n) }
+        return out
     }
 
     subscript(ref: Audit.Ref) -> Int? {

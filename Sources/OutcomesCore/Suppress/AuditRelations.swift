@@ -3,28 +3,17 @@ extension AuditModel {
     /// What makes a family of relations (`AuditRecordings.Key.kind`).
     enum Family: Int { case set, row, window, bands, bandRates, acrossTables }
 
-    /// Every relation, family by family in a fixed order: a table's sets one by one, its rows one
-    /// by one, its windows, then the identities across tables. Each family is replayed from the
-    /// last round while what it read of the hidden state is unchanged (`AuditRecording`).
-    mutating func build() {
-        recordings.next = 0
+    /// Every family, in a fixed order: a table's sets one by one, its rows one by one, its
+    /// windows, then the identities across tables (`record` builds each).
+    func families() -> [AuditRecordings.Key] {
+        var keys: [AuditRecordings.Key] = []
         for t in work.tables.indices where work.decls[t] != nil {
-            let counts = auditCounts(t)
-            for (i, s) in work.sets(t).enumerated() {
-                family(.init(kind: Family.set.rawValue, t: t, index: i)) { $0.setRelations(t, s, counts) }
-            }
-            for r in work.tables[t].rows.indices {
-                family(.init(kind: Family.row.rawValue, t: t, index: r)) { $0.rowRelations(t, r) }
-            }
-            family(.init(kind: Family.window.rawValue, t: t, index: 0)) { $0.windowRelations(t) }
+            for i in work.sets(t).indices { keys.append(.init(kind: Family.set.rawValue, t: t, index: i)) }
+            for r in work.tables[t].rows.indices { keys.append(.init(kind: Family.row.rawValue, t: t, index: r)) }
+            keys.append(.init(kind: Family.window.rawValue, t: t, index: 0))
         }
-        family(.init(kind: Family.bands.rawValue, t: -1, index: 0)) { $0.bandIdentities() }
-        family(.init(kind: Family.bandRates.rawValue, t: -1, index: 0)) { $0.bandRateRelations() }
-        family(.init(kind: Family.acrossTables.rawValue, t: -1, index: 0)) { m in
-            m.timelinessIdentities()
-            m.closureIdentities()
-            m.attendanceTrendIdentities()
-        }
+        for f in [Family.bands, .bandRates, .acrossTables] { keys.append(.init(kind: f.rawValue, t: -1, index: 0)) }
+        return keys
     }
 
     /// The counts the audit follows in a table: every declared count but the activity table's

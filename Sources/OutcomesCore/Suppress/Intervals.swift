@@ -57,6 +57,14 @@ struct Intervals {
     var lastHi: [(relation: Int, step: Int)?] = []
     private var step = 0
 
+    init() {}
+
+    /// Nodes with these starting bounds, no relations yet.
+    init(lo: [Int], hi: [Int], fixed: [Bool]) {
+        self.lo = lo; self.hi = hi; self.fixed = fixed
+        lastLo = Array(repeating: nil, count: lo.count); lastHi = lastLo
+    }
+
     mutating func add(lo: Int, hi: Int, fixed: Bool) -> Int {
         self.lo.append(lo); self.hi.append(hi); self.fixed.append(fixed)
         lastLo.append(nil); lastHi.append(nil)

@@ -41,6 +41,8 @@ final class SuppressionWork {
     /// Counts the changes to each row's hidden cells and counts (per table, row): the audit keeps
     /// a count's bounds from round to round while its row is unchanged.
     private(set) var rowVersion: [[Int]]
+    /// Every row change in order, `t r` each: the audit reads the rows changed since its last round.
+    private(set) var changes: [Int] = []
     /// Rows hidden whole (rule 1's effect): their counts other than the base may be a true 0.
     var rowHidden: [[Bool]]
     /// Row lookup by window, breakdown, cohort and filters, per table (for lagged dependents and identities).
@@ -115,13 +117,18 @@ final class SuppressionWork {
         }
     }
 
+    private func changed(_ t: Int, _ r: Int) {
+        rowVersion[t][r] += 1
+        changes.append(t); changes.append(r)
+    }
+
     /// Turns one cell into `c`; `force` hides a `z` too (rule 1: every indicator of the row).
     @discardableResult
     func hideCell(_ t: Int, _ r: Int, _ i: Int, _ rule: HidingRule, force: Bool = false) -> Bool {
         let c = tables[t].rows[r].cells[i]
         guard c != .c, force || c != .z else { return false }
         tables[t].rows[r].cells[i] = .c
-        rowVersion[t][r] += 1
+        changed(t, r)
         reason[t][r][i] = rule
         hiddenBy[rule, default: 0] += 1
         return true
@@ -131,7 +138,7 @@ final class SuppressionWork {
     @discardableResult
     func hideRow(_ t: Int, _ r: Int, _ rule: HidingRule) -> Bool {
         var any = false
-        rowVersion[t][r] += 1
+        changed(t, r)
         rowHidden[t][r] = true
         for i in tables[t].rows[r].cells.indices where hideCell(t, r, i, rule, force: true) { any = true }
         for j in unshownHidden[t][r].indices { unshownHidden[t][r][j] = true }
@@ -149,7 +156,7 @@ final class SuppressionWork {
         switch s {
         case .cell(let i): any = hideCell(t, r, i, rule)
         case .unshown(let j):
-            if !unshownHidden[t][r][j] { unshownHidden[t][r][j] = true; rowVersion[t][r] += 1; any = true }
+            if !unshownHidden[t][r][j] { unshownHidden[t][r][j] = true; changed(t, r); any = true }
         }
         for dep in d.count(name)?.dependents ?? [] {
             if let i = cellIndex[t][dep], hideCell(t, r, i, rule) { any = true }
