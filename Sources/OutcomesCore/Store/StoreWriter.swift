@@ -190,8 +190,9 @@ final class AttendanceUpsert {
         bindKey(st, at: o, child: child, school: school, month: month)
         st.ascii(o + 4, marks)
         var t = SessionTotals()
+        let classes = AttendanceMarks.classByNumber  // read once a row, not once a mark (a lazy global)
         for b in marks where b != StoreSchema.noMark {
-            switch AttendanceMarks.cls(ofNumber: b - StoreSchema.noMark) {
+            switch classes[Int(b - StoreSchema.noMark)] {
             case .present, .approvedActivity: t.attended += 1
             case .authorised: t.authorised += 1
             case .unauthorised: t.unauthorised += 1
