@@ -34,17 +34,20 @@ struct Audit {
         // One propagation for both phases: phase 2's first round finds every part that holds no
         // previous-window figure exactly as phase 1 left it, and reuses its bounds.
         var propagation = AuditPropagation(threads: threads)
-        let phase1 = run(includePrevious: false, &propagation)
+        // One model for every round: its nodes and families are kept, and each round works out
+        // again only what the last round's hiding changed (`AuditModel.build`); phase 2 builds
+        // again only the families that asked for a previous-window figure.
+        var model = AuditModel(work: work, includePrevious: false)
+        let phase1 = run(&model, &propagation)
         guard !ownWindowOnly, work.decls.contains(where: { $0?.previousWindow == true }) else { return phase1 }
-        return run(includePrevious: true, &propagation)
+        model.addPreviousWindow()
+        return run(&model, &propagation)
     }
 
     /// Audit rounds until nothing is pinned that can be unpinned.
-    private func run(includePrevious: Bool, _ propagation: inout AuditPropagation) -> Int {
+    private func run(_ model: inout AuditModel, _ propagation: inout AuditPropagation) -> Int {
         var unresolvedLast = 0
-        // One model for every round of the phase: its nodes and families are kept, and each round
-        // works out again only what the last round's hiding changed (`AuditModel.build`).
-        var model = AuditModel(work: work, includePrevious: includePrevious)
+        let includePrevious = model.includePrevious
         for _ in 0..<10_000 {
             model.build()
             // Part by part, unchanged parts reused: the bounds `intervals.propagate()` gives.
@@ -113,6 +116,8 @@ struct AuditModel {
     private var rowSeen: [Int]
     private var placeSeen: [Int] = []
     private var countsOf: [Int: [TableDeclaration.Count]] = [:]
+    /// Families to build again next round whatever they read (`addPreviousWindow()`).
+    private var forceBuild: [Int] = []
     /// Relations of each pinned node, ascending (`relationsOf`).
     private var relationsOfPinned: [Int: [Int]]?
     /// Each family's relations, and the one being recorded.
@@ -120,7 +125,7 @@ struct AuditModel {
     var capture: AuditRecording?
 
     /// Whether the previous window's figures (`prev_*`) take part (phase 2 of `Audit.run`).
-    let includePrevious: Bool
+    private(set) var includePrevious: Bool
 
     init(work: SuppressionWork, includePrevious: Bool = true) {
         self.work = work; self.includePrevious = includePrevious
@@ -137,7 +142,10 @@ struct AuditModel {
     /// The node of a count, made on first use: a shown count is a constant, a hidden one a
     /// variable from 1 (a true zero shows 0) to T where rules 1, 2 or 6 hid it, else unbounded.
     mutating func node(_ t: Int, _ r: Int, _ name: String) -> Int? {
-        if !includePrevious && name.hasPrefix("prev_") { return nil }
+        if name.hasPrefix("prev_") {
+            capture?.askedPrevious = true
+            if !includePrevious { return nil }
+        }
         guard let s = work.slot(t, name) else { return nil }
         return node(t, r, name, s)
     }
@@ -191,7 +199,11 @@ struct AuditModel {
                 }
             }
             changesSeen = log.count
-            for p in dirty.sorted() where !stillHolds(p) { record(recordings.kept[p].key, at: p) }
+            let forced = Set(forceBuild)
+            forceBuild = []
+            for p in Set(dirty).union(forced).sorted() where forced.contains(p) || !stillHolds(p) {
+                record(recordings.kept[p].key, at: p)
+            }
         }
         round += 1
         intervals = Intervals(lo: startLo, hi: startHi, fixed: startFixed)
@@ -204,6 +216,13 @@ struct AuditModel {
             }
             relate(all: recordings.kept[place].relations)
         }
+    }
+
+    /// From now on the previous window's figures take part (phase 2): the families that asked
+    /// for one are built again in the next round, the others stay as they are.
+    mutating func addPreviousWindow() {
+        includePrevious = true
+        forceBuild = recordings.kept.indices.filter { recordings.kept[$0].askedPrevious }
     }
 
     /// The starting bounds of row `r`'s counts again (the row changed).

@@ -20,6 +20,8 @@ struct AuditRecording {
     /// What the family read of the hidden state, `t r column hidden` each: the recording holds
     /// while every one of them still reads the same.
     var reads: [Int] = []
+    /// Whether it asked for a previous-window figure (`prev_*`): phase 2 builds it again.
+    var askedPrevious = false
 
     init(key: AuditRecordings.Key) { self.key = key }
 }
