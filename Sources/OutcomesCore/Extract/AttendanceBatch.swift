@@ -39,7 +39,7 @@ public struct AttendanceBatch {
     private let sink: AttendanceSink?
     private var children = ByteInterner()
     private var schools = ByteInterner()
-    private var monthIndex: [MonthKey: Int32] = [:]  // keyed by month
+    private var monthIndex = MonthIndex()
     /// The key held in each entry slot (`child == -1`: free).
     private var keys: [MonthKey] = []
     /// 62 mark numbers per month entry, in entry order (0 = no mark, `stored` = set by this file
@@ -127,7 +127,7 @@ public struct AttendanceBatch {
             lastMonthOfChild.append(contentsOf: repeatElement(-1, count: c + 1 - lastMonthOfChild.count))
         }
         let w: Int
-        if let found = monthIndex[key] {
+        if let found = monthIndex.find(key, keys: keys) {
             w = Int(found)
         } else {
             w = try newEntry(key)
@@ -149,7 +149,7 @@ public struct AttendanceBatch {
             marks.append(contentsOf: repeatElement(0, count: Self.slots))
             lines.append(contentsOf: repeatElement(0, count: Self.slots))
         }
-        monthIndex[key] = Int32(w)
+        monthIndex.insert(Int32(w), keys: keys)
         let c = Int(key.child)
         if let sink, c < spilledBits.count, spilledBits[c] & Self.bit(key) != 0,
            let blob = try sink.staged(child: children.strings[c], school: schools.strings[Int(key.school)],
@@ -184,13 +184,13 @@ public struct AttendanceBatch {
                 spilledBits.append(contentsOf: repeatElement(0, count: c + 1 - spilledBits.count))
             }
             spilledBits[c] |= Self.bit(k)
-            monthIndex[k] = nil
             keys[w] = Self.freeKey
             let base = w * Self.slots
             for i in base..<base + Self.slots { marks[i] = 0; lines[i] = 0 }
             freeSlots.append(Int32(w))
         }
         spilled += out.count
+        monthIndex.rebuild(keys: keys)
         // Lowest slot first off the free list, so the layout does not depend on the sort.
         freeSlots.sort(by: >)
         try sink.spilled()

@@ -45,43 +45,39 @@ public struct StoreWriter {
 
     /// Inserts or replaces episodes (a later extract's row replaces the stored one).
     public func upsert(episodes: [Episode], file: String) throws {
-        let st = try Prepared(db, """
-            INSERT OR REPLACE INTO episodes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """)
+        let st = try MultiRowInsert(db, "INSERT OR REPLACE INTO episodes", columns: 18, shared: true)
         // The same for every row: bound once (a reset keeps bindings).
-        st.text(19, file)
-        for e in episodes {
-            st.text(1, e.episodeID); st.text(2, e.childID); st.text(3, e.familyID); st.text(4, e.service)
-            st.text(5, e.locality); st.text(6, e.level); st.day(7, e.referralDate); st.day(8, e.allocationDate)
-            st.day(9, e.firstContactDate); st.day(10, e.assessmentDate); st.day(11, e.firstTafDate)
-            st.day(12, e.closureDate); st.text(13, e.closureReason); st.text(14, e.birthMonth?.text)
-            st.text(15, e.gender); st.text(16, e.ethnicity)
-            if let s = e.send { st.int(17, s ? 1 : 0) } else { st.null(17) }
-            st.text(18, e.schoolURN)
-            try st.step()
+        st.share(file)
+        try st.insert(episodes) { st, o, e in
+            st.text(o + 1, e.episodeID); st.text(o + 2, e.childID); st.text(o + 3, e.familyID); st.text(o + 4, e.service)
+            st.text(o + 5, e.locality); st.text(o + 6, e.level); st.day(o + 7, e.referralDate)
+            st.day(o + 8, e.allocationDate); st.day(o + 9, e.firstContactDate); st.day(o + 10, e.assessmentDate)
+            st.day(o + 11, e.firstTafDate); st.day(o + 12, e.closureDate); st.text(o + 13, e.closureReason)
+            st.text(o + 14, e.birthMonth?.text); st.text(o + 15, e.gender); st.text(o + 16, e.ethnicity)
+            if let s = e.send { st.int(o + 17, s ? 1 : 0) } else { st.null(o + 17) }
+            st.text(o + 18, e.schoolURN)
         }
     }
 
     /// Inserts or replaces outcome scores by their key.
     public func upsert(outcomes: [OutcomeScore], file: String) throws {
-        let st = try Prepared(db, "INSERT OR REPLACE INTO outcomes VALUES (?,?,?,?,?,?,?)")
-        st.text(7, file)
-        for o in outcomes {
-            st.text(1, o.episodeID); st.day(2, o.assessmentDate); st.text(3, o.stage.code); st.text(4, o.domain)
-            st.text(5, o.ratedBy.rawValue); st.int(6, o.score)
-            try st.step()
+        let st = try MultiRowInsert(db, "INSERT OR REPLACE INTO outcomes", columns: 6, shared: true)
+        st.share(file)
+        try st.insert(outcomes) { st, o, r in
+            st.text(o + 1, r.episodeID); st.day(o + 2, r.assessmentDate); st.text(o + 3, r.stage.code)
+            st.text(o + 4, r.domain); st.text(o + 5, r.ratedBy.rawValue); st.int(o + 6, r.score)
         }
     }
 
     /// Inserts or replaces feedback answers by their key.
     public func upsert(feedback: [FeedbackAnswer], file: String) throws {
-        let st = try Prepared(db, "INSERT OR REPLACE INTO feedback VALUES (?,?,?,?,?,?,?,?,?,?)")
-        st.text(10, file)
-        for f in feedback {
-            st.text(1, f.responseID); st.text(2, f.question); st.text(3, f.episodeID); st.text(4, f.service)
-            st.day(5, f.receivedDate); st.text(6, f.respondent); st.text(7, f.instrument); st.text(8, f.answer)
-            if let c = f.answerClass { st.int(9, c.rawValue) } else { st.null(9) }
-            try st.step()
+        let st = try MultiRowInsert(db, "INSERT OR REPLACE INTO feedback", columns: 9, shared: true)
+        st.share(file)
+        try st.insert(feedback) { st, o, f in
+            st.text(o + 1, f.responseID); st.text(o + 2, f.question); st.text(o + 3, f.episodeID)
+            st.text(o + 4, f.service); st.day(o + 5, f.receivedDate); st.text(o + 6, f.respondent)
+            st.text(o + 7, f.instrument); st.text(o + 8, f.answer)
+            if let c = f.answerClass { st.int(o + 9, c.rawValue) } else { st.null(o + 9) }
         }
     }
 
@@ -91,21 +87,31 @@ public struct StoreWriter {
         for m in months {
             try m.marks.withUnsafeBufferPointer { try up.write(child: m.childID, school: m.schoolURN, month: m.month, marks: $0) }
         }
+        try up.flush()
     }
 }
 
 /// The attendance UPSERT: a session already stored is replaced by the new row's mark; slots the
 /// new row leaves `'0'` keep their stored mark.
 ///
-/// A new key (every row of a first load) is one plain insert. Only a key already stored (a later
-/// file, or a month a spilled batch meets again) reads the stored marks, merges them here and
-/// updates the row with the merged marks and their counts, rather than an `ON CONFLICT DO UPDATE`
-/// calling SQL functions that merged the two months once per column.
+/// Rows are written `MultiRowInsert.defaultRows` at a time by one plain insert (docs/PERFORMANCE.md
+/// "The store's writes"), which is every row of a first load or of a new month. When one of them
+/// is stored already (a later file delivering a month again, or a month a spilled batch meets
+/// again), the insert fails on the key and writes nothing, and those rows go one at a time: a new
+/// key is inserted; a stored key's marks are read, merged here and the row is updated with the
+/// merged marks and their counts (rather than an `ON CONFLICT DO UPDATE` calling SQL functions
+/// that merged the two months once per column). Either way each row is written as if alone, so
+/// the rows written between two `flush()`es must have different keys (a batch writes each of its
+/// keys once per spill or finish), and `flush()` must come before the table is read.
 final class AttendanceUpsert {
     let db: Database
     let insert: Prepared
     let lookup: Prepared
     let update: Prepared
+    let rows: MultiRowInsert
+    /// The rows not yet written, kept to be written one at a time if their insert fails.
+    private var pending: [(child: String, school: String, month: Month, end: Int)] = []
+    private var pendingMarks: [UInt8] = []
 
     init(_ db: Database) throws {
         self.db = db
@@ -116,14 +122,49 @@ final class AttendanceUpsert {
               sessions_authorised = ?7, sessions_unauthorised = ?8, sessions_not_possible = ?9
             WHERE child_id = ?1 AND school_urn = ?2 AND month = ?3
             """)
+        rows = try MultiRowInsert(db, "INSERT INTO attendance_months", columns: 9)
+        pending.reserveCapacity(rows.rowsPerStatement)
     }
 
+    /// Writes one month, or holds it until a statement's worth of rows is ready.
     func write(child: String, school: String, month: Month, marks: UnsafeBufferPointer<UInt8>) throws {
-        try Self.bind(insert, child: child, school: school, month: month, marks: marks)
+        pendingMarks.append(contentsOf: marks)
+        pending.append((child, school, month, pendingMarks.count))
+        if pending.count == rows.rowsPerStatement { try flush() }
+    }
+
+    /// Writes every row held.
+    func flush() throws {
+        guard !pending.isEmpty else { return }
+        defer { pending.removeAll(keepingCapacity: true); pendingMarks.removeAll(keepingCapacity: true) }
+        try pendingMarks.withUnsafeBufferPointer { all in
+            func marks(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+                let start = i == 0 ? 0 : pending[i - 1].end
+                return UnsafeBufferPointer(rebasing: all[start..<pending[i].end])
+            }
+            if pending.count == rows.rowsPerStatement {
+                for (i, p) in pending.enumerated() {
+                    Self.bind(rows.many, at: Int32(i * rows.columns), child: p.child, school: p.school, month: p.month,
+                              marks: marks(i))
+                }
+                let rc = rows.stepMany()
+                if rc == SQLITE_DONE { return }
+                // Any other failure than a stored key throws below, from the row that meets it.
+                guard rc & 0xFF == SQLITE_CONSTRAINT else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: rc),
+                                        message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+            }
+            for (i, p) in pending.enumerated() { try writeOne(child: p.child, school: p.school, month: p.month, marks: marks(i)) }
+        }
+    }
+
+    private func writeOne(child: String, school: String, month: Month, marks: UnsafeBufferPointer<UInt8>) throws {
+        Self.bind(insert, at: 0, child: child, school: school, month: month, marks: marks)
         try insert.step()
         guard sqlite3_changes(db.sqliteConnection) == 0 else { return }
         // The key is stored: merge slot by slot, a set slot of the new row winning.
-        try Self.bindKey(lookup, child: child, school: school, month: month)
+        Self.bindKey(lookup, at: 0, child: child, school: school, month: month)
         var merged: [UInt8] = []
         if try lookup.next() {
             merged = Array(lookup.bytes(0))
@@ -133,32 +174,33 @@ final class AttendanceUpsert {
             merged += repeatElement(StoreSchema.noMark, count: marks.count - merged.count)
         }
         for i in 0..<marks.count where marks[i] != StoreSchema.noMark { merged[i] = marks[i] }
-        try merged.withUnsafeBufferPointer {
-            try Self.bind(update, child: child, school: school, month: month, marks: $0)
+        merged.withUnsafeBufferPointer {
+            Self.bind(update, at: 0, child: child, school: school, month: month, marks: $0)
         }
         try update.step()
     }
 
-    private static func bindKey(_ st: Prepared, child: String, school: String, month: Month) throws {
-        st.text(1, child); st.text(2, school); st.month(3, month)
+    private static func bindKey(_ st: Prepared, at o: Int32, child: String, school: String, month: Month) {
+        st.text(o + 1, child); st.text(o + 2, school); st.month(o + 3, month)
     }
 
-    /// Binds the key, the marks and their counts (parameters 1-9 in column order).
-    private static func bind(_ st: Prepared, child: String, school: String, month: Month,
-                             marks: UnsafeBufferPointer<UInt8>) throws {
-        try bindKey(st, child: child, school: school, month: month)
-        st.ascii(4, marks)
+    /// Binds the key, the marks and their counts (parameters `o + 1` to `o + 9` in column order).
+    private static func bind(_ st: Prepared, at o: Int32, child: String, school: String, month: Month,
+                             marks: UnsafeBufferPointer<UInt8>) {
+        bindKey(st, at: o, child: child, school: school, month: month)
+        st.ascii(o + 4, marks)
         var t = SessionTotals()
+        let classes = AttendanceMarks.classByNumber  // read once a row, not once a mark (a lazy global)
         for b in marks where b != StoreSchema.noMark {
-            switch AttendanceMarks.cls(ofNumber: b - StoreSchema.noMark) {
+            switch classes[Int(b - StoreSchema.noMark)] {
             case .present, .approvedActivity: t.attended += 1
             case .authorised: t.authorised += 1
             case .unauthorised: t.unauthorised += 1
             case .notPossible: t.notPossible += 1
             }
         }
-        st.int(5, t.possible); st.int(6, t.attended); st.int(7, t.authorised); st.int(8, t.unauthorised)
-        st.int(9, t.notPossible)
+        st.int(o + 5, t.possible); st.int(o + 6, t.attended); st.int(o + 7, t.authorised)
+        st.int(o + 8, t.unauthorised); st.int(o + 9, t.notPossible)
     }
 }
 
@@ -216,10 +258,15 @@ public final class AttendanceSink {
         return Array(UnsafeRawBufferPointer(start: p, count: n))
     }
 
-    func spilled() throws { try onSpill?() }
+    /// The end of a spill: its months are all written before the hook runs.
+    func spilled() throws {
+        try upsert.flush()
+        try onSpill?()
+    }
 
-    /// Drops the staging table, if a spill created it.
+    /// Writes the months still held and drops the staging table, if a spill created it.
     func finish() throws {
+        try upsert.flush()
         guard stageInsert != nil else { return }
         stageInsert = nil; stageLookup = nil
         try db.execute(sql: "DROP TABLE \(Self.table)")

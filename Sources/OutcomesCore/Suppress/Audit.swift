@@ -116,6 +116,12 @@ struct AuditModel {
     private var rowSeen: [Int]
     private var placeSeen: [Int] = []
     private var countsOf: [Int: [TableDeclaration.Count]] = [:]
+    /// Every node in order of first use over the families, and every family's relations in
+    /// family order, with whether a family built again changed them (`build`).
+    private var order: [Int] = []
+    private var relations = RelationList()
+    var orderStale = true
+    var relationsStale = true
     /// Families to build again next round whatever they read (`addPreviousWindow()`).
     private var forceBuild: [Int] = []
     /// Relations of each pinned node, ascending (`relationsOf`).
@@ -206,16 +212,30 @@ struct AuditModel {
             }
         }
         round += 1
-        intervals = Intervals(lo: startLo, hi: startHi, fixed: startFixed)
-        hiddenNodes.removeAll(keepingCapacity: true)
-        relationsOfPinned = nil
-        for place in recordings.kept.indices {
-            for n in recordings.kept[place].touches where usedIn[n] != round {
-                usedIn[n] = round
-                if !startFixed[n] { hiddenNodes.append(n) }
+        // The order of first use and the relations change only when a family built again asks
+        // for other counts or makes other relations (`record`); most rounds reuse both.
+        if orderStale {
+            order.removeAll(keepingCapacity: true)
+            for place in recordings.kept.indices {
+                for n in recordings.kept[place].touches where usedIn[n] != round {
+                    usedIn[n] = round
+                    order.append(n)
+                }
             }
-            relate(all: recordings.kept[place].relations)
+            orderStale = false
         }
+        if relationsStale {
+            var all = RelationList()
+            for place in recordings.kept.indices { all.append(all: recordings.kept[place].relations) }
+            relations = all
+            relationsStale = false
+        }
+        intervals = Intervals(lo: startLo, hi: startHi, fixed: startFixed)
+        // Every relation, those of shown counts alone too: they move nothing, are in no part
+        // and pin nothing, so the others keep their order and the round its result.
+        intervals.relations = relations
+        hiddenNodes = order.filter { !startFixed[$0] }
+        relationsOfPinned = nil
     }
 
     /// From now on the previous window's figures take part (phase 2): the families that asked
@@ -300,15 +320,6 @@ struct AuditModel {
     /// A relation of the family being recorded.
     mutating func relate(_ r: Intervals.Relation) {
         capture!.relations.append(r)
-    }
-
-    /// This round's relations: every relation of a family's list with a hidden count (a relation
-    /// of constants alone tells nothing).
-    private mutating func relate(all list: RelationList) {
-        let ns = list.nodes
-        for i in list.indices where list.range(i).contains(where: { !intervals.fixed[ns[$0]] }) {
-            intervals.relations.append(i, of: list)
-        }
     }
 
     /// The relations pinned node `n` is in, ascending; found for all of `pinned` in one pass over

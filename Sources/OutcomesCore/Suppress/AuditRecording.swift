@@ -60,7 +60,14 @@ extension AuditModel {
             if recordings.readers[row].last != place { recordings.readers[row].append(place) }
             i += 4
         }
-        if place == recordings.kept.count { recordings.kept.append(made) } else { recordings.kept[place] = made }
+        if place == recordings.kept.count {
+            recordings.kept.append(made)
+            orderStale = true; relationsStale = true
+        } else {
+            if made.touches != recordings.kept[place].touches { orderStale = true }
+            if made.relations != recordings.kept[place].relations { relationsStale = true }
+            recordings.kept[place] = made
+        }
     }
 
     /// Whether a count is hidden, remembered by the family being recorded.

@@ -4,7 +4,7 @@
 /// Why flat: a county audit walks about 40,000 relations several times a round for twenty rounds
 /// a phase. Held as enums with an array each, every walk retained and released every array and
 /// every round allocated them all again; here a relation is a range of one array of node numbers.
-struct RelationList: ExpressibleByArrayLiteral {
+struct RelationList: ExpressibleByArrayLiteral, Equatable {
     /// `Intervals.Relation.kindCode` of each relation.
     private(set) var kinds: [UInt8] = []
     /// Relation `i`'s nodes are `nodes[starts[i]..<starts[i + 1]]`, in `Relation.nodes` order.
@@ -50,6 +50,16 @@ struct RelationList: ExpressibleByArrayLiteral {
         coefficients.append(contentsOf: other.coefficients[r])
         constants.append(other.constants[i])
         starts.append(nodes.count)
+    }
+
+    /// Appends every relation of `other`, in order.
+    mutating func append(all other: RelationList) {
+        let offset = nodes.count
+        kinds.append(contentsOf: other.kinds)
+        for s in other.starts.dropFirst() { starts.append(s + offset) }
+        nodes.append(contentsOf: other.nodes)
+        coefficients.append(contentsOf: other.coefficients)
+        constants.append(contentsOf: other.constants)
     }
 
     /// Spells relation `i` into `words` as `kind count node… [coefficient… constant]` (the

@@ -82,20 +82,36 @@ extension SuppressionWork {
 
     /// Rules 3 to 7 to a fixpoint (PRECISE.md 32): each pass applies rules 3 and 5 to every row,
     /// then visits the sets by their parent's row order; passes repeat until one hides nothing.
+    ///
+    /// A check reads only its own rows (rules 3 and 5 one row, rule 4 a set's parent and
+    /// members), so one whose rows have not changed since it last ran finds what it found then:
+    /// nothing, or it would have changed them. Later passes skip such checks; the passes hide
+    /// exactly what running every check gives, in the same order.
     func applyTableRules(previous: [String: OutputTable]) {
         guard threshold > 0 else { return }
         applyRule7(previous: previous)
+        // The change count when each row's and each set's checks last ran (-1: never).
+        var rowRan = tables.map { t in [Int](repeating: -1, count: t.rows.count) }
+        var setRan = tables.indices.map { _ in [Int]() }
         var changed = true
         while changed {
             changed = false
             for t in tables.indices {
                 guard let d = decls[t] else { continue }
-                for r in tables[t].rows.indices {
+                for r in tables[t].rows.indices where rowRan[t][r] < 0 || lastChange[t][r] > rowRan[t][r] {
+                    rowRan[t][r] = changes.count / 2
                     if applyRule3(t, r, d) { changed = true }
                     if applyRule5(t, r, d) { changed = true }
                 }
                 let counts = d.counts.filter { $0.rule4 && slot(t, $0.name) != nil }
-                for s in sets(t) {
+                let ss = sets(t)
+                if setRan[t].isEmpty { setRan[t] = Array(repeating: -1, count: ss.count) }
+                for (i, s) in ss.enumerated() {
+                    let ran = setRan[t][i]
+                    if ran >= 0 && lastChange[t][s.parent] <= ran && !s.members.contains(where: { lastChange[t][$0] > ran }) {
+                        continue
+                    }
+                    setRan[t][i] = changes.count / 2
                     for c in counts where applyRule4(t, s, c.name) { changed = true }
                 }
             }

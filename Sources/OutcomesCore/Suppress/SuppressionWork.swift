@@ -43,6 +43,9 @@ final class SuppressionWork {
     private(set) var rowVersion: [[Int]]
     /// Every row change in order, `t r` each: the audit reads the rows changed since its last round.
     private(set) var changes: [Int] = []
+    /// How many changes each row has seen last (`changes.count / 2` just after it): rules 3-5
+    /// skip a check whose rows have not changed since it last ran.
+    private(set) var lastChange: [[Int]]
     /// Rows hidden whole (rule 1's effect): their counts other than the base may be a true 0.
     var rowHidden: [[Bool]]
     /// Row lookup by window, breakdown, cohort and filters, per table (for lagged dependents and identities).
@@ -71,6 +74,7 @@ final class SuppressionWork {
         reason = tables.map { t in t.rows.map { r in Array(repeating: nil, count: r.cells.count) } }
         rowHidden = tables.map { t in Array(repeating: false, count: t.rows.count) }
         rowVersion = tables.map { t in Array(repeating: 0, count: t.rows.count) }
+        lastChange = rowVersion
         rowIndex = tables.map { t in
             var d: [String: Int] = [:]
             for (i, r) in t.rows.enumerated() { d[Self.key(r.window, r.breakdown, r.cohort, r.filters)] = i }
@@ -120,6 +124,7 @@ final class SuppressionWork {
     private func changed(_ t: Int, _ r: Int) {
         rowVersion[t][r] += 1
         changes.append(t); changes.append(r)
+        lastChange[t][r] = changes.count / 2
     }
 
     /// Turns one cell into `c`; `force` hides a `z` too (rule 1: every indicator of the row).
