@@ -116,12 +116,15 @@ struct AuditModel {
     private var rowSeen: [Int]
     private var placeSeen: [Int] = []
     private var countsOf: [Int: [TableDeclaration.Count]] = [:]
-    /// Every node in order of first use over the families, and every family's relations in
-    /// family order, with whether a family built again changed them (`build`).
-    private var order: [Int] = []
+    /// Every family's asks and relations, in family order, each family's at its range
+    /// (`gather`); the families built this round, whose own lists are not in them yet.
+    private var touches: [Int] = []
+    private var touchRange: [Range<Int>] = []
     private var relations = RelationList()
-    var orderStale = true
-    var relationsStale = true
+    private var relationRange: [Range<Int>] = []
+    var rebuilt: [Int] = []
+    /// Every node in order of first use over the families.
+    private var order: [Int] = []
     /// Families to build again next round whatever they read (`addPreviousWindow()`).
     private var forceBuild: [Int] = []
     /// Relations of each pinned node, ascending (`relationsOf`).
@@ -212,30 +215,64 @@ struct AuditModel {
             }
         }
         round += 1
-        // The order of first use and the relations change only when a family built again asks
-        // for other counts or makes other relations (`record`); most rounds reuse both.
-        if orderStale {
-            order.removeAll(keepingCapacity: true)
-            for place in recordings.kept.indices {
-                for n in recordings.kept[place].touches where usedIn[n] != round {
-                    usedIn[n] = round
-                    order.append(n)
-                }
-            }
-            orderStale = false
-        }
-        if relationsStale {
-            var all = RelationList()
-            for place in recordings.kept.indices { all.append(all: recordings.kept[place].relations) }
-            relations = all
-            relationsStale = false
-        }
+        gather()
         intervals = Intervals(lo: startLo, hi: startHi, fixed: startFixed)
         // Every relation, those of shown counts alone too: they move nothing, are in no part
         // and pin nothing, so the others keep their order and the round its result.
         intervals.relations = relations
         hiddenNodes = order.filter { !startFixed[$0] }
         relationsOfPinned = nil
+    }
+
+    /// The families' asks and relations in one list each, the families built this round spliced
+    /// in where they belong (the unchanged runs between them copied whole), and the order of
+    /// first use again if any family asks for other counts than before.
+    private mutating func gather() {
+        guard !rebuilt.isEmpty else { return }
+        rebuilt.sort()
+        var newTouches: [Int] = [], newRelations = RelationList()
+        newTouches.reserveCapacity(touches.count); newRelations.reserveCapacity(relations: relations.count, nodes: relations.nodes.count)
+        var newTouchRange: [Range<Int>] = [], newRelationRange: [Range<Int>] = []
+        newTouchRange.reserveCapacity(recordings.kept.count); newRelationRange.reserveCapacity(recordings.kept.count)
+        var orderChanged = false
+        var place = 0, next = 0
+        while place < recordings.kept.count {
+            if next < rebuilt.count && rebuilt[next] == place {
+                next += 1
+                let rec = recordings.kept[place]
+                if place >= touchRange.count || !touches[touchRange[place]].elementsEqual(rec.touches) { orderChanged = true }
+                let t0 = newTouches.count, r0 = newRelations.count
+                newTouches.append(contentsOf: rec.touches)
+                newRelations.append(all: rec.relations)
+                newTouchRange.append(t0..<newTouches.count); newRelationRange.append(r0..<newRelations.count)
+                // Its lists live in the round's lists from now on.
+                recordings.kept[place].touches = []; recordings.kept[place].relations = RelationList()
+                place += 1
+                continue
+            }
+            // A run of unchanged families, copied whole.
+            let end = next < rebuilt.count ? rebuilt[next] : recordings.kept.count
+            let tLo = touchRange[place].lowerBound, tHi = touchRange[end - 1].upperBound
+            let rLo = relationRange[place].lowerBound, rHi = relationRange[end - 1].upperBound
+            let dt = newTouches.count - tLo, dr = newRelations.count - rLo
+            newTouches.append(contentsOf: touches[tLo..<tHi])
+            newRelations.append(rLo..<rHi, of: relations)
+            for p in place..<end {
+                newTouchRange.append((touchRange[p].lowerBound + dt)..<(touchRange[p].upperBound + dt))
+                newRelationRange.append((relationRange[p].lowerBound + dr)..<(relationRange[p].upperBound + dr))
+            }
+            place = end
+        }
+        touches = newTouches; touchRange = newTouchRange
+        relations = newRelations; relationRange = newRelationRange
+        rebuilt = []
+        if orderChanged {
+            order.removeAll(keepingCapacity: true)
+            for n in touches where usedIn[n] != round {
+                usedIn[n] = round
+                order.append(n)
+            }
+        }
     }
 
     /// From now on the previous window's figures take part (phase 2): the families that asked

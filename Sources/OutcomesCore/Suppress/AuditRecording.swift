@@ -13,9 +13,10 @@
 struct AuditRecording {
     /// The family it records.
     let key: AuditRecordings.Key
-    /// The nodes the family asked for, in order (the order of first use gives `hiddenNodes`).
+    /// The nodes the family asked for, in order (the order of first use gives `hiddenNodes`),
+    /// and its relations, every one as `relate` was given it; once gathered into the round's
+    /// lists (`AuditModel.gather`) they are kept there.
     var touches: [Int] = []
-    /// The family's relations, every one as `relate` was given it.
     var relations = RelationList()
     /// What the family read of the hidden state, `t r column hidden` each: the recording holds
     /// while every one of them still reads the same.
@@ -60,14 +61,8 @@ extension AuditModel {
             if recordings.readers[row].last != place { recordings.readers[row].append(place) }
             i += 4
         }
-        if place == recordings.kept.count {
-            recordings.kept.append(made)
-            orderStale = true; relationsStale = true
-        } else {
-            if made.touches != recordings.kept[place].touches { orderStale = true }
-            if made.relations != recordings.kept[place].relations { relationsStale = true }
-            recordings.kept[place] = made
-        }
+        if place == recordings.kept.count { recordings.kept.append(made) } else { recordings.kept[place] = made }
+        rebuilt.append(place)
     }
 
     /// Whether a count is hidden, remembered by the family being recorded.

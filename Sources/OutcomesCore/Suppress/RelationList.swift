@@ -4,7 +4,7 @@
 /// Why flat: a county audit walks about 40,000 relations several times a round for twenty rounds
 /// a phase. Held as enums with an array each, every walk retained and released every array and
 /// every round allocated them all again; here a relation is a range of one array of node numbers.
-struct RelationList: ExpressibleByArrayLiteral, Equatable {
+struct RelationList: ExpressibleByArrayLiteral {
     /// `Intervals.Relation.kindCode` of each relation.
     private(set) var kinds: [UInt8] = []
     /// Relation `i`'s nodes are `nodes[starts[i]..<starts[i + 1]]`, in `Relation.nodes` order.
@@ -60,6 +60,18 @@ struct RelationList: ExpressibleByArrayLiteral, Equatable {
         nodes.append(contentsOf: other.nodes)
         coefficients.append(contentsOf: other.coefficients)
         constants.append(contentsOf: other.constants)
+    }
+
+    /// Appends relations `range` of `other`, in order.
+    mutating func append(_ range: Range<Int>, of other: RelationList) {
+        guard !range.isEmpty else { return }
+        let from = other.starts[range.lowerBound], to = other.starts[range.upperBound]
+        let offset = nodes.count - from
+        kinds.append(contentsOf: other.kinds[range])
+        for i in (range.lowerBound + 1)...range.upperBound { starts.append(other.starts[i] + offset) }
+        nodes.append(contentsOf: other.nodes[from..<to])
+        coefficients.append(contentsOf: other.coefficients[from..<to])
+        constants.append(contentsOf: other.constants[range])
     }
 
     /// Spells relation `i` into `words` as `kind count node… [coefficient… constant]` (the
