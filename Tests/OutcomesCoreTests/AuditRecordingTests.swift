@@ -6,14 +6,6 @@ import Testing
 /// against building every node and relation from the tables again, round after round while cells
 /// are hidden, on every table of the fixture run.
 @Suite struct AuditRecordingTests {
-    /// A relation as numbers: kind, nodes, coefficients and constant.
-    static func words(_ r: Intervals.Relation) -> [Int] {
-        var w = [r.kindCode]
-        r.forEachNode { w.append($0) }
-        if case let .linear(ts, k) = r { w += ts.map(\.coefficient) + [k] }
-        return w
-    }
-
     /// Everything a round's model hands to the propagation and the hiding, each node named by
     /// its count (table, row, column) or its value with its starting bounds, so that two models
     /// numbering their nodes differently compare equal exactly when they say the same.

@@ -7,18 +7,6 @@ import Testing
 /// they replace, value by value: the workbook's column widths, distance travelled's
 /// observations, and the data-quality character count.
 @Suite struct ReportSpeedTests {
-    /// A small deterministic generator (SplitMix64), so a failure names a reproducible case.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// The width as it was defined: the printed figure's characters, plus a thousands separator
     /// per three whole digits after the first (none for the year).
     static func printedWidth(_ x: Double, dp: Int, column: String) -> Int {
@@ -40,7 +28,7 @@ import Testing
     }
 
     @Test func widthOverManyFigures() {
-        var g = Generator(state: 16)
+        var g = SampleRNG(seed: 16, stream: 0)
         for _ in 0..<20_000 {
             // Ratios of counts and counts, as the tables hold, with either sign.
             let den = Double(Int.random(in: 1...5000, using: &g))
@@ -54,7 +42,7 @@ import Testing
     /// window: random scores with repeated dates, every stage, both raters, scores out of range
     /// and dates after the window end.
     @Test func rankedObservationsEqualTheReference() {
-        var g = Generator(state: 7)
+        var g = SampleRNG(seed: 7, stream: 0)
         let m = Month(year: 2026, month: 10)
         let windows = ReportWindow.windows(for: m)
         let domains = ["education", "health", "housing", "Total2", "émotion"]
@@ -82,7 +70,7 @@ import Testing
     /// `outcomes_count_char` against the `length`/`replace`/`substr` expression it stands for.
     @Test func countFunctionEqualsTheStringExpression() throws {
         let q = try DatabaseQueue()
-        var g = Generator(state: 3)
+        var g = SampleRNG(seed: 3, stream: 0)
         let alphabet = ["0", "1", "?", "N", "é", "€", "😀"]
         try q.read { db in
             try DataQuality.addCountFunction(db)

@@ -1,7 +1,7 @@
 /// SplitMix64 (Steele, Lea & Flood 2014): a tiny seeded generator, so the same seed gives the same
 /// sample bytes on every run and platform. Only integer arithmetic and exact double scaling are
 /// used (no `log`/`cos` from the C library), so results do not depend on libm either.
-struct SampleRNG {
+struct SampleRNG: RandomNumberGenerator {
     private var state: UInt64
 
     /// `stream` separates the generators of different parts (episodes, attendance, …), so changing

@@ -85,7 +85,7 @@ struct Audit {
 /// cells, yet making every node and relation again each round (names looked up, rows keyed,
 /// rates read, 25,000 nodes and 40,000 relations) was most of the audit's time. Here a count's
 /// node is made once and keeps its number; its starting bounds are worked out again only when its
-/// row changed (`SuppressionWork.rowVersion`); a family of relations is built again only when
+/// row changed (`SuppressionWork.lastChange`); a family of relations is built again only when
 /// what it read of the hidden state changed (`AuditRecording`). Node numbers never reach the
 /// result: the propagation follows relation order, the hiding follows `hiddenNodes` (the hidden
 /// counts in order of first use, as building from scratch makes them) and breaks ties by row
@@ -98,7 +98,7 @@ struct AuditModel {
     var nodeOf: AuditNodeIndex
     /// The count of each node (a constant's is `t = -1`).
     var refOf: [Audit.Ref] = []
-    /// Each node's starting bounds, and its row's version when they were worked out (-1: a constant).
+    /// Each node's starting bounds, and its row's `lastChange` when they were worked out (-1: a constant).
     private var startLo: [Int] = []
     private var startHi: [Int] = []
     private var startFixed: [Bool] = []
@@ -169,7 +169,7 @@ struct AuditModel {
             // Values never change, so a count without one never gets a node.
             guard let v = work.value(t, r, s) else { return nil }
             let b = bounds(t, r, name, s, v)
-            n = newNode(lo: b.lo, hi: b.hi, fixed: b.fixed, madeAt: work.rowVersion[t][r], ref: ref)
+            n = newNode(lo: b.lo, hi: b.hi, fixed: b.fixed, madeAt: work.lastChange[t][r], ref: ref)
             nodeOf[ref] = n
         }
         capture?.touches.append(n)
@@ -284,7 +284,7 @@ struct AuditModel {
 
     /// The starting bounds of row `r`'s counts again (the row changed).
     private mutating func refreshBounds(_ t: Int, _ r: Int) {
-        let version = work.rowVersion[t][r]
+        let version = work.lastChange[t][r]
         for n in nodeOf.nodes(t, r) where madeAt[n] != version {
             let ref = refOf[n], s = Slot(column: ref.column)
             guard let v = work.value(t, r, s) else { preconditionFailure("audit: \(ref.name) lost its value") }

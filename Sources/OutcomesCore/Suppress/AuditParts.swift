@@ -161,15 +161,6 @@ extension Intervals.Relation {
         }
     }
 
-    /// `nodes.count`, without making the array.
-    var nodeCount: Int {
-        switch self {
-        case let .sum(_, ms), let .bounded(_, ms): return 1 + ms.count
-        case let .atLeastSum(_, ps): return 1 + ps.count
-        case let .linear(ts, _): return ts.count
-        }
-    }
-
     /// Calls `body` on each of `nodes` in order, without making the array.
     func forEachNode(_ body: (Int) -> Void) {
         switch self {

@@ -42,16 +42,6 @@ struct RelationList: ExpressibleByArrayLiteral {
         starts.append(nodes.count)
     }
 
-    /// Appends relation `i` of `other`.
-    mutating func append(_ i: Int, of other: RelationList) {
-        let r = other.range(i)
-        kinds.append(other.kinds[i])
-        nodes.append(contentsOf: other.nodes[r])
-        coefficients.append(contentsOf: other.coefficients[r])
-        constants.append(other.constants[i])
-        starts.append(nodes.count)
-    }
-
     /// Appends every relation of `other`, in order.
     mutating func append(all other: RelationList) {
         let offset = nodes.count

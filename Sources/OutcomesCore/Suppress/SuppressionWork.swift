@@ -38,13 +38,12 @@ final class SuppressionWork {
     /// The rule that hid each cell; nil while shown (or `c` before the stage, which never happens).
     var reason: [[[HidingRule?]]]
     var hiddenBy: [HidingRule: Int] = [:]
-    /// Counts the changes to each row's hidden cells and counts (per table, row): the audit keeps
-    /// a count's bounds from round to round while its row is unchanged.
-    private(set) var rowVersion: [[Int]]
-    /// Every row change in order, `t r` each: the audit reads the rows changed since its last round.
+    /// Every change to a row's hidden cells and counts in order, `t r` each: the audit reads the
+    /// rows changed since its last round.
     private(set) var changes: [Int] = []
-    /// How many changes each row has seen last (`changes.count / 2` just after it): rules 3-5
-    /// skip a check whose rows have not changed since it last ran.
+    /// The number of changes just after each row's last one (`changes.count / 2`, 0: none): the
+    /// audit keeps a count's bounds while it is the same, and rules 3-5 skip a check whose rows
+    /// have not changed since it last ran.
     private(set) var lastChange: [[Int]]
     /// Rows hidden whole (rule 1's effect): their counts other than the base may be a true 0.
     var rowHidden: [[Bool]]
@@ -73,8 +72,7 @@ final class SuppressionWork {
         unshownHidden = tables.map { t in t.rows.map { _ in Array(repeating: false, count: t.unshownCounts.count) } }
         reason = tables.map { t in t.rows.map { r in Array(repeating: nil, count: r.cells.count) } }
         rowHidden = tables.map { t in Array(repeating: false, count: t.rows.count) }
-        rowVersion = tables.map { t in Array(repeating: 0, count: t.rows.count) }
-        lastChange = rowVersion
+        lastChange = tables.map { t in Array(repeating: 0, count: t.rows.count) }
         rowIndex = tables.map { t in
             var d: [String: Int] = [:]
             for (i, r) in t.rows.enumerated() { d[Self.key(r.window, r.breakdown, r.cohort, r.filters)] = i }
@@ -122,7 +120,6 @@ final class SuppressionWork {
     }
 
     private func changed(_ t: Int, _ r: Int) {
-        rowVersion[t][r] += 1
         changes.append(t); changes.append(r)
         lastChange[t][r] = changes.count / 2
     }
