@@ -70,6 +70,10 @@ public final class MappedRecords {
     public let profile: Profile?
     /// The contract's column names of `kind`, in contract order.
     let names: [String]
+    /// Runs on the parsing thread before each block (two-thread reads only); throwing stops the
+    /// read after the blocks before it, like a parser fault. A file read ahead of its turn stops
+    /// this way when the load ends before the turn comes (docs/PERFORMANCE.md).
+    var blockCheck: (() throws -> Void)?
 
     public init(source: TableSource, kind: ExtractKind, profile: Profile?) {
         self.source = source; self.kind = kind; self.profile = profile

@@ -121,12 +121,17 @@ public struct Loader {
             ssda903Children = children
             return children
         }
+        // The first attendance file is read ahead on a thread of its own while the files before
+        // it load (docs/PERFORMANCE.md); stopped when the load ends before its turn.
+        var ahead = startReadAhead(plan: plan, folder: folder)
+        defer { ahead?.cancel() }
         for item in plan.items {
             let (name, kind) = (item.name, item.kind)
             let path = (folder as NSString).appendingPathComponent(name)
+            let readAhead = ahead.flatMap { $0.name == name && item.source == nil ? $0 : nil }
             do {
                 // Taken before reading: a file changed while it is read then fails to match next time.
-                let identity = FileIdentity(path: path)
+                let identity = readAhead.map(\.identity) ?? FileIdentity(path: path)
                 // A return is always hashed: a 903 episodes table's identity covers its header tables.
                 let returnSHA = item.source == nil ? nil : try Self.returnSHA(folder: folder, item: item, plan: plan)
                 let logged: String?
@@ -134,6 +139,7 @@ public struct Loader {
                 else if let store, !verifyUnchanged, let identity { logged = try store.loggedSHA256(file: name, identity: identity) }
                 else { logged = nil }
                 if write, let sha = logged {
+                    if readAhead != nil { ahead?.cancel(); ahead = nil }
                     var r = FileLoadResult(file: name, kind: kind, sha256: sha, unchanged: true)
                     r.returnSource = item.source
                     report.files.append(r); progress?(.fileFinished(r))
@@ -141,7 +147,7 @@ public struct Loader {
                 }
                 if kind != .episodes && storedEpisodes == nil { storedEpisodes = try store?.episodeIDs() ?? [] }
                 let known = (storedEpisodes ?? []).union(sameRunEpisodes)
-                let spool = RejectSpool(file: name, memoryLimit: rejectMemoryLimit)
+                let spool = readAhead?.spool ?? RejectSpool(file: name, memoryLimit: rejectMemoryLimit)
                 var result: FileLoadResult
                 if let source = item.source, let returnSHA {
                     defer {
@@ -156,6 +162,8 @@ public struct Loader {
                                             headers: ssda903Headers, episodes: &sameRunEpisodes, spool: spool,
                                             warnings: &warnings)
                     report.warnings += warnings
+                } else if let readAhead, let store {
+                    result = try loadAttendance(readAhead, identity: identity, store: store)
                 } else {
                     result = try loadFile(path: path, name: name, kind: kind, profile: item.profile, identity: identity,
                                           known: known, episodes: &sameRunEpisodes, spool: spool, warnings: &report.warnings)
@@ -204,15 +212,7 @@ public struct Loader {
             result.linesRead = lines.read; result.linesRejected = lines.rejected
             result.sha256 = workbookSHA ?? Self.hex(hasher.finalize())
         }
-        /// Logs the file and its rejects; the spool learns when it was loaded.
-        func log(_ w: StoreWriter) throws {
-            let now = StoreWriter.now()
-            let id = try w.logFile(name: name, kind: kind, sha256: result.sha256, read: result.rowsRead,
-                                   loaded: result.rowsLoaded, rejected: result.rowsRejected, loadedAt: now,
-                                   identity: identity)
-            try w.insert(rejects: spool, loadID: id, sha256: result.sha256, loadedAt: now)
-            spool.loadedAt = now
-        }
+        func log(_ w: StoreWriter) throws { try logLoaded(result, w, identity: identity, spool: spool) }
         switch kind {
         case .attendance:
             func read(sink: AttendanceSink?) throws -> AttendanceBatch {
@@ -285,9 +285,19 @@ public struct Loader {
         return result
     }
 
+    /// Logs a loaded file and its rejects; the spool learns when it was loaded.
+    func logLoaded(_ result: FileLoadResult, _ w: StoreWriter, identity: FileIdentity?, spool: RejectSpool) throws {
+        let now = StoreWriter.now()
+        let id = try w.logFile(name: result.file, kind: result.kind, sha256: result.sha256, read: result.rowsRead,
+                               loaded: result.rowsLoaded, rejected: result.rowsRejected, loadedAt: now,
+                               identity: identity)
+        try w.insert(rejects: spool, loadID: id, sha256: result.sha256, loadedAt: now)
+        spool.loadedAt = now
+    }
+
     /// A file read in full only to find its content loaded before: its result says so (no rows
     /// counted again), and the log learns its identity so the next load skips it unread.
-    private func noteUnchanged(_ r: FileLoadResult, identity: FileIdentity?, store: Store) throws {
+    func noteUnchanged(_ r: FileLoadResult, identity: FileIdentity?, store: Store) throws {
         if let identity { try store.updateIdentity(file: r.file, sha256: r.sha256, identity: identity) }
     }
 
