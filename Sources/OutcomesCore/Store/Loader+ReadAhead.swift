@@ -20,17 +20,16 @@ final class AttendanceReadAhead: @unchecked Sendable {
     let identity: FileIdentity?
     let spool: RejectSpool
     let relay = CallerRelay<AttendanceSink>()
-    private let progress: ((LoadEvent) -> Void)?
+    let progress: HeldProgress
 
     // Guarded by `cond`.
     private let cond = NSCondition()
-    private var claimed = false
-    private var unreportedBytes = 0
     private var ended = false
     private var outcome: Result<(batch: AttendanceBatch, sha256: String), Error>?
 
     init(name: String, identity: FileIdentity?, spool: RejectSpool, progress: ((LoadEvent) -> Void)?) {
-        self.name = name; self.identity = identity; self.spool = spool; self.progress = progress
+        self.name = name; self.identity = identity; self.spool = spool
+        self.progress = HeldProgress(progress)
     }
 
     /// Starts the reading thread.
@@ -44,7 +43,7 @@ final class AttendanceReadAhead: @unchecked Sendable {
                 // The observer runs on the parsing thread; `hasher` is read only after the read.
                 let source = try TableSources.open(path: path, profile: profile, bufferSize: bufferSize, rawObserver: { bytes in
                     hasher.update(bufferPointer: bytes)
-                    self.noteBytes(bytes.count)
+                    self.progress.bytes(bytes.count)
                 }, parseThreadBlockSize: blockSize)
                 let mapped = MappedRecords(source: source, kind: .attendance, profile: profile)
                 let relay = self.relay, name = self.name, spool = self.spool
@@ -66,23 +65,6 @@ final class AttendanceReadAhead: @unchecked Sendable {
         }
         thread.name = "outcomes.attendance"
         thread.start()
-    }
-
-    /// Progress waits for the file's turn, so the bar shows the files in load order.
-    private func noteBytes(_ n: Int) {
-        cond.lock()
-        defer { cond.unlock() }
-        if claimed { progress?(.bytes(n)) } else { unreportedBytes += n }
-    }
-
-    /// The file's turn has come: its progress starts (with the bytes read so far).
-    func claim() {
-        cond.lock()
-        defer { cond.unlock() }
-        claimed = true
-        progress?(.fileStarted(name, kind: .attendance, bytes: Int(identity?.size ?? 0)))
-        if unreportedBytes > 0 { progress?(.bytes(unreportedBytes)) }
-        unreportedBytes = 0
     }
 
     /// At the file's turn, inside its transaction: runs the reader's store work with `sink` until
@@ -133,7 +115,7 @@ extension Loader {
     /// The read-ahead attendance file at its turn: the same transaction, checks and writes as
     /// `loadFile`'s attendance case, the rows already read.
     func loadAttendance(_ ahead: AttendanceReadAhead, identity: FileIdentity?, store: Store) throws -> FileLoadResult {
-        ahead.claim()
+        ahead.progress.claim(.fileStarted(ahead.name, kind: .attendance, bytes: Int(identity?.size ?? 0)))
         let name = ahead.name, spool = ahead.spool
         var result = FileLoadResult(file: name, kind: .attendance, sha256: "")
         let afterSpill = self.afterSpill
@@ -152,5 +134,124 @@ extension Loader {
         })
         if result.unchanged { try noteUnchanged(result, identity: identity, store: store) }
         return result
+    }
+}
+
+/// The progress of a file read ahead, held until the file's turn so the bar shows the files in
+/// load order. `@unchecked Sendable`: its fields are touched only while `lock` is held.
+final class HeldProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private let progress: ((LoadEvent) -> Void)?
+    private var claimed = false
+    private var unreported = 0
+
+    init(_ progress: ((LoadEvent) -> Void)?) { self.progress = progress }
+
+    /// Bytes read (on the parsing thread).
+    func bytes(_ n: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        if claimed { progress?(.bytes(n)) } else { unreported += n }
+    }
+
+    /// The file's turn has come: `started`, then the bytes read so far.
+    func claim(_ started: LoadEvent) {
+        lock.lock()
+        defer { lock.unlock() }
+        claimed = true
+        progress?(started)
+        if unreported > 0 { progress?(.bytes(unreported)) }
+        unreported = 0
+    }
+}
+
+/// The first feedback file after the attendance, read and checked on a thread of its own while
+/// the caller's thread loads the attendance (docs/PERFORMANCE.md): `Loader.readRows`, the
+/// one-thread route's own reading, with the episode ids known when it started. Its rows are
+/// stored at its turn (`Loader.storeRows`), and only when the known episodes are still those
+/// (they are: every episodes file loads before the attendance); else it is read again there.
+final class RowsReadAhead: @unchecked Sendable {
+    let name: String
+    let kind: ExtractKind
+    let identity: FileIdentity?
+    let known: Set<String>
+    let spool: RejectSpool
+    let progress: HeldProgress
+
+    // Guarded by `cond`.
+    private let cond = NSCondition()
+    private var cancelled = false
+    private var ended = false
+    private var outcome: Result<Loader.RowsRead, Error>?
+
+    init(name: String, kind: ExtractKind, identity: FileIdentity?, known: Set<String>, spool: RejectSpool,
+         progress: ((LoadEvent) -> Void)?) {
+        self.name = name; self.kind = kind; self.identity = identity; self.known = known; self.spool = spool
+        self.progress = HeldProgress(progress)
+    }
+
+    func start(loader: Loader, path: String, profile: Profile?) {
+        let args = UncheckedBox(value: (loader, profile))
+        let thread = Thread { [self] in
+            let (loader, profile) = args.value
+            let r = Result {
+                try loader.readRows(path: path, name: name, kind: kind, profile: profile, known: known, spool: spool,
+                                    progress: { if case .bytes(let n) = $0 { self.progress.bytes(n) } },
+                                    blockCheck: { if self.isCancelled { throw CallerRelay<Void>.Cancelled() } })
+            }
+            self.cond.lock()
+            self.outcome = r
+            self.ended = true
+            self.cond.broadcast()
+            self.cond.unlock()
+        }
+        thread.name = "outcomes.read-ahead"
+        thread.start()
+    }
+
+    private var isCancelled: Bool {
+        cond.lock()
+        defer { cond.unlock() }
+        return cancelled
+    }
+
+    /// At the file's turn: its rows, or the read's error.
+    func collect() throws -> Loader.RowsRead {
+        progress.claim(.fileStarted(name, kind: kind, bytes: Int(identity?.size ?? 0)))
+        cond.lock()
+        while !ended { cond.wait() }
+        let r = outcome!
+        outcome = nil
+        cond.unlock()
+        return try r.get()
+    }
+
+    /// Stops the read and waits for its thread to end. Safe after `collect`.
+    func cancel() {
+        cond.lock()
+        cancelled = true
+        while !ended { cond.wait() }
+        outcome = nil
+        cond.unlock()
+    }
+}
+
+extension Loader {
+    /// Starts reading the first feedback CSV after `index` ahead, with the episode ids `known`
+    /// now; not when the load log shows it loaded already.
+    func startRowsReadAhead(plan: LoadPlan, folder: String, after index: Int, known: Set<String>) -> RowsReadAhead? {
+        guard write, let store, threads > 1,
+              let i = plan.items[(index + 1)...].firstIndex(where: { $0.kind == .feedback && $0.source == nil }) else { return nil }
+        let item = plan.items[i]
+        guard !item.name.lowercased().hasSuffix(".xlsx") else { return nil }
+        let path = (folder as NSString).appendingPathComponent(item.name)
+        let identity = FileIdentity(path: path)
+        if !verifyUnchanged, let identity, (try? store.loggedSHA256(file: item.name, identity: identity)) != nil {
+            return nil
+        }
+        let ahead = RowsReadAhead(name: item.name, kind: item.kind, identity: identity, known: known,
+                                  spool: RejectSpool(file: item.name, memoryLimit: rejectMemoryLimit), progress: progress)
+        ahead.start(loader: self, path: path, profile: item.profile)
+        return ahead
     }
 }
