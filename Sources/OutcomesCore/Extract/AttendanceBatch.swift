@@ -202,20 +202,36 @@ public struct AttendanceBatch {
     }
 
     /// Writes the least recently touched half of the entries to the sink and frees their slots.
+    /// A relayed batch hands the spill to the caller's thread and packs on while it is written
+    /// (docs/PERFORMANCE.md "Spills written while the file reads on"): the spill owns a copy of
+    /// its months and staged lines, and the next spill or staged lookup waits for it to end.
     private mutating func spill() throws {
-        try withSink { b, sink in try b.spill(to: sink) }
+        let out = takeSpill()
+        if let sink {
+            try out.write(to: sink)
+        } else if let relay {
+            try relay.post { sink in try out.write(to: sink) }
+        }
     }
 
-    private mutating func spill(to sink: AttendanceSink) throws {
+    /// Takes the least recently touched half of the entries out of the batch, in the store's key
+    /// order, with their marks packed as stored and their first lines encoded for staging.
+    private mutating func takeSpill() -> Spill {
         let live = keys.indices.filter { keys[$0].child >= 0 }
         let n = max(1, live.count / 2)
-        var out = Array(live.sorted { touched[$0] < touched[$1] }.prefix(n))
-        sortByKey(&out)
-        for w in out {
+        var order = Array(live.sorted { touched[$0] < touched[$1] }.prefix(n))
+        sortByKey(&order)
+        var out = Spill()
+        out.reserve(order.count)
+        for w in order {
             let k = keys[w]
-            try write(w, to: sink)
-            try sink.stage(child: children.strings[Int(k.child)], school: schools.strings[Int(k.school)],
-                           month: k.month, lines: encodeLines(w))
+            out.children.append(children.strings[Int(k.child)])
+            out.schools.append(schools.strings[Int(k.school)])
+            out.months.append(k.month)
+            appendPacked(w, to: &out.marks)
+            out.markEnds.append(out.marks.count)
+            encodeLines(w, to: &out.lines)
+            out.lineEnds.append(out.lines.count)
             let c = Int(k.child)
             if c >= spilledBits.count {
                 spilledBits.append(contentsOf: repeatElement(0, count: c + 1 - spilledBits.count))
@@ -226,11 +242,46 @@ public struct AttendanceBatch {
             for i in base..<base + Self.slots { marks[i] = 0; lines[i] = 0 }
             freeSlots.append(Int32(w))
         }
-        spilled += out.count
+        spilled += order.count
         monthIndex.rebuild(keys: keys)
         // Lowest slot first off the free list, so the layout does not depend on the sort.
         freeSlots.sort(by: >)
-        try sink.spilled()
+        return out
+    }
+
+    /// One spill's month entries, in key order, owning everything it writes: it can be written on
+    /// another thread while the batch it came from fills again.
+    struct Spill: Sendable {
+        var children: [String] = [], schools: [String] = [], months: [Int32] = []
+        /// Each entry's marks as stored (`2 × days-in-month` bytes), ending at `markEnds[i]`.
+        var marks: [UInt8] = [], markEnds: [Int] = []
+        /// Each entry's staged first lines (`encodeLines`), ending at `lineEnds[i]`.
+        var lines: [UInt8] = [], lineEnds: [Int] = []
+
+        mutating func reserve(_ n: Int) {
+            children.reserveCapacity(n); schools.reserveCapacity(n); months.reserveCapacity(n)
+            markEnds.reserveCapacity(n); lineEnds.reserveCapacity(n)
+            marks.reserveCapacity(n * AttendanceBatch.slots)
+        }
+
+        /// Each entry's month written (merged) and its first lines staged, in key order, then the
+        /// spill's end: the calls, and so the store, of a spill written in place.
+        func write(to sink: AttendanceSink) throws {
+            try marks.withUnsafeBufferPointer { m in
+                try lines.withUnsafeBufferPointer { l in
+                    var m0 = 0, l0 = 0
+                    for i in months.indices {
+                        let m1 = markEnds[i], l1 = lineEnds[i]
+                        try sink.write(child: children[i], school: schools[i], month: Month(index: Int(months[i])),
+                                       marks: UnsafeBufferPointer(rebasing: m[m0..<m1]))
+                        try sink.stage(child: children[i], school: schools[i], month: months[i],
+                                       lines: UnsafeBufferPointer(rebasing: l[l0..<l1]))
+                        m0 = m1; l0 = l1
+                    }
+                }
+            }
+            try sink.spilled()
+        }
     }
 
     /// Orders entry slots by (child id bytes, school URN bytes, month): the store's key order.
@@ -250,13 +301,28 @@ public struct AttendanceBatch {
         let m = Month(index: Int(k.month))
         let n = 2 * Days.daysInMonth(year: m.year, month: m.month)
         try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { packed in
-            for s in 0..<n {
-                let v = marks[w * Self.slots + s]
-                packed[s] = StoreSchema.noMark &+ (v == Self.stored ? 0 : v)
-            }
+            pack(w, n, into: packed)
             try sink.write(child: children.strings[Int(k.child)], school: schools.strings[Int(k.school)],
                            month: m, marks: UnsafeBufferPointer(packed))
         }
+    }
+
+    /// An entry's marks as the store keeps them (`'0'` for none or for a session written
+    /// before, `'0' + mark number`), two per day of its month.
+    @inline(__always)
+    private func pack(_ w: Int, _ n: Int, into packed: UnsafeMutableBufferPointer<UInt8>) {
+        for s in 0..<n {
+            let v = marks[w * Self.slots + s]
+            packed[s] = StoreSchema.noMark &+ (v == Self.stored ? 0 : v)
+        }
+    }
+
+    private func appendPacked(_ w: Int, to out: inout [UInt8]) {
+        let m = Month(index: Int(keys[w].month))
+        let n = 2 * Days.daysInMonth(year: m.year, month: m.month)
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: n))
+        out.withUnsafeMutableBufferPointer { p in pack(w, n, into: UnsafeMutableBufferPointer(rebasing: p[start..<start + n])) }
     }
 
     /// Writes every entry still in memory, in key order, and ends the staging. The batch must not
@@ -269,11 +335,13 @@ public struct AttendanceBatch {
         try sink.finish()
     }
 
-    /// An entry's first lines as staged: a 64-bit little-endian mask of the slots this file set,
-    /// then each set slot's line as a LEB128 varint of its zigzag difference from the previous.
-    private func encodeLines(_ w: Int) -> [UInt8] {
+    /// An entry's first lines as staged, appended to `out`: a 64-bit little-endian mask of the
+    /// slots this file set, then each set slot's line as a LEB128 varint of its zigzag
+    /// difference from the previous.
+    private func encodeLines(_ w: Int, to out: inout [UInt8]) {
+        let start = out.count
         var mask: UInt64 = 0
-        var out: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0]
+        out.append(contentsOf: [0, 0, 0, 0, 0, 0, 0, 0])
         var prev: Int64 = 0
         for s in 0..<Self.slots where marks[w * Self.slots + s] != 0 {
             mask |= 1 << UInt64(s)
@@ -284,8 +352,7 @@ public struct AttendanceBatch {
             while z >= 0x80 { out.append(UInt8(z & 0x7F) | 0x80); z >>= 7 }
             out.append(UInt8(z))
         }
-        for i in 0..<8 { out[i] = UInt8(truncatingIfNeeded: mask >> UInt64(8 * i)) }
-        return out
+        for i in 0..<8 { out[start + i] = UInt8(truncatingIfNeeded: mask >> UInt64(8 * i)) }
     }
 
     static func decodeLines(_ b: [UInt8], _ set: (Int, Int32) -> Void) {

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Lets a worker thread have pieces of work done on the caller's thread, one at a time, the
-/// worker waiting meanwhile (docs/PERFORMANCE.md "The attendance file read ahead").
+/// Lets a worker thread have pieces of work done on the caller's thread, in the order it hands
+/// them over (docs/PERFORMANCE.md "The files read ahead", "Spills written while the file reads
+/// on").
 ///
 /// The store's connection belongs to the caller's thread, inside the file's transaction; a
 /// worker that reads an attendance file ahead of its turn packs months in memory on its own, and
@@ -9,20 +10,35 @@ import Foundation
 /// runs them only once it has reached the file's turn and opened its transaction (`serve`), so
 /// the writes happen in the same order and the same transaction as on one thread.
 ///
-/// `@unchecked Sendable`: every mutable field is read and written only while `cond` is held; a
-/// job runs on the caller's thread while the worker that posted it waits in `run`, so the state
-/// the job touches has one user at a time.
+/// A job is either run (`run`: the worker waits for it, as for a lookup whose answer it needs)
+/// or posted (`post`: the worker carries on while the caller runs it, as for a spill, whose job
+/// owns a copy of what it writes). At most one job is out at a time: `run`, `post` and `settle`
+/// first wait for the job before them to end and rethrow its error, so a later job (a lookup of
+/// what a spill staged) always finds the earlier one's writes, and a failed spill stops the
+/// worker at its next hand-over.
+///
+/// `@unchecked Sendable`: every mutable field is read and written only while `cond` is held. A
+/// job run with `run` touches the worker's state while the worker waits; a posted job touches only
+/// what it captured (its own copy) and the caller's context, so each piece of state has one user
+/// at a time.
 final class CallerRelay<Context>: @unchecked Sendable {
     /// Thrown to a worker whose job the caller will never run (it stopped before the file's turn).
     struct Cancelled: Error {}
 
     private let cond = NSCondition()
     // Guarded by `cond`.
+    /// A job handed over and not yet taken by the caller.
     private var job: ((Context) throws -> Void)?
+    /// A job was handed over and the worker has not yet seen its end.
+    private var outstanding = false
     private var jobDone = false
     private var jobError: Error?
     private var workerDone = false
     private var cancelled = false
+    /// Posted jobs the worker did not have to wait for: it was still working when they ended
+    /// (tests check that spills overlap the reading).
+    private var overlapped = 0
+    private var workerWaiting = false
     /// Set by the caller before it serves; read by jobs (on the caller's thread) and by the
     /// caller after the worker is done.
     private(set) var context: Context?
@@ -32,27 +48,57 @@ final class CallerRelay<Context>: @unchecked Sendable {
     // MARK: Worker side
 
     /// Runs `body` on the caller's thread with the caller's context once it serves, and waits
-    /// for it to end; rethrows its error.
+    /// for it to end; rethrows its error (or an earlier posted job's).
     func run(_ body: (Context) throws -> Void) throws {
         try withoutActuallyEscaping(body) { body in
             cond.lock()
             defer { cond.unlock() }
-            if cancelled { throw Cancelled() }
-            job = body
-            jobDone = false
-            cond.broadcast()
-            // The job is not taken back when cancelled mid-way: a caller that serves runs it to
-            // its end, and one that cancels never starts it.
-            while !jobDone && !(cancelled && job != nil) { cond.wait() }
-            if !jobDone {
-                job = nil
-                throw Cancelled()
-            }
-            if let e = jobError { jobError = nil; throw e }
+            try settleLocked()
+            try handOverLocked(body)
+            try settleLocked()
         }
     }
 
-    /// The worker has ended (after its last `run`): `serve` returns.
+    /// Hands `body` to the caller's thread and returns without waiting for it, once the job
+    /// before it has ended (its error is rethrown here). `body` must own what it touches.
+    func post(_ body: @escaping (Context) throws -> Void) throws {
+        cond.lock()
+        defer { cond.unlock() }
+        try settleLocked()
+        try handOverLocked(body)
+    }
+
+    /// Waits for the job out, if any, and rethrows its error.
+    func settle() throws {
+        cond.lock()
+        defer { cond.unlock() }
+        try settleLocked()
+    }
+
+    private func handOverLocked(_ body: @escaping (Context) throws -> Void) throws {
+        if cancelled { throw Cancelled() }
+        job = body
+        jobDone = false
+        outstanding = true
+        cond.broadcast()
+    }
+
+    private func settleLocked() throws {
+        guard outstanding else { return }
+        workerWaiting = true
+        // The job is not taken back when cancelled mid-way: a caller that serves runs it to its
+        // end, and one that cancels never starts it.
+        while !jobDone && !(cancelled && job != nil) { cond.wait() }
+        workerWaiting = false
+        outstanding = false
+        if !jobDone {
+            job = nil
+            throw Cancelled()
+        }
+        if let e = jobError { jobError = nil; throw e }
+    }
+
+    /// The worker has ended (after its last hand-over, settled): `serve` returns.
     func finish() {
         cond.lock()
         workerDone = true
@@ -76,6 +122,7 @@ final class CallerRelay<Context>: @unchecked Sendable {
             cond.lock()
             jobError = error
             jobDone = true
+            if !workerWaiting { overlapped += 1 }
             cond.broadcast()
         }
         cond.unlock()
@@ -94,5 +141,12 @@ final class CallerRelay<Context>: @unchecked Sendable {
         cond.lock()
         defer { cond.unlock() }
         return cancelled
+    }
+
+    /// Posted jobs that ended while the worker was still working (read after `serve`).
+    var overlappedJobs: Int {
+        cond.lock()
+        defer { cond.unlock() }
+        return overlapped
     }
 }

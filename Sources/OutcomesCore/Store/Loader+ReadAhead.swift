@@ -10,7 +10,8 @@ import Foundation
 /// so the rejects, their order and every message are the same. Nothing reaches the store before
 /// the file's turn: the batch holds at most its capacity in memory, and a spill (or a staged
 /// lookup after one) waits until the caller, at the file's turn, has opened the file's
-/// transaction and runs it there (`CallerRelay`). The file's result is decided at its turn, as
+/// transaction and runs it there (`CallerRelay`); from then on a spill is written there while
+/// this thread packs on, and the next spill or lookup waits for it. The file's result is decided at its turn, as
 /// on one thread (loaded before, over the reject limit, a contract error); when the load ends
 /// before the turn, the read stops and its work is dropped.
 final class AttendanceReadAhead: @unchecked Sendable {
@@ -52,9 +53,13 @@ final class AttendanceReadAhead: @unchecked Sendable {
                     AttendanceBatch(AttendanceValidator(file: name, header: h, rules: rules), capacity: capacity,
                                     relay: relay, spool: spool)
                 }
+                // The last spill written: its failure is the file's, as on one thread.
+                try relay.settle()
                 r = .success((b, Loader.hex(hasher.finalize())))
             } catch {
-                r = .failure(error)
+                // A spill still being written when the read failed came before the failure: on
+                // one thread its error would have stopped the read first.
+                do { try self.relay.settle(); r = .failure(error) } catch let spillError { r = .failure(spillError) }
             }
             self.cond.lock()
             self.outcome = r

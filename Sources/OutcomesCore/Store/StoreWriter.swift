@@ -228,7 +228,7 @@ public final class AttendanceSink {
         try upsert.write(child: child, school: school, month: month, marks: marks)
     }
 
-    func stage(child: String, school: String, month: Int32, lines: [UInt8]) throws {
+    func stage(child: String, school: String, month: Int32, lines: UnsafeBufferPointer<UInt8>) throws {
         if stageInsert == nil {
             try db.execute(sql: """
                 CREATE TABLE \(Self.table) (child_id TEXT NOT NULL, school_urn TEXT NOT NULL, month INTEGER NOT NULL,
@@ -239,7 +239,7 @@ public final class AttendanceSink {
         }
         let st = stageInsert!
         st.text(1, child); st.text(2, school); st.int(3, Int(month))
-        lines.withUnsafeBytes { b in _ = sqlite3_bind_blob(st.stmt, 4, b.baseAddress, Int32(b.count), Prepared.transient) }
+        _ = sqlite3_bind_blob(st.stmt, 4, lines.baseAddress, Int32(lines.count), Prepared.transient)
         try st.step()
     }
 
