@@ -35,9 +35,7 @@ final class CallerRelay<Context>: @unchecked Sendable {
     private var jobError: Error?
     private var workerDone = false
     private var cancelled = false
-    /// Posted jobs the worker did not have to wait for: it was still working when they ended
-    /// (tests check that spills overlap the reading).
-    private var overlapped = 0
+    /// The worker is waiting for the job out to end.
     private var workerWaiting = false
     /// Set by the caller before it serves; read by jobs (on the caller's thread) and by the
     /// caller after the worker is done.
@@ -122,7 +120,6 @@ final class CallerRelay<Context>: @unchecked Sendable {
             cond.lock()
             jobError = error
             jobDone = true
-            if !workerWaiting { overlapped += 1 }
             cond.broadcast()
         }
         cond.unlock()
@@ -143,10 +140,11 @@ final class CallerRelay<Context>: @unchecked Sendable {
         return cancelled
     }
 
-    /// Posted jobs that ended while the worker was still working (read after `serve`).
-    var overlappedJobs: Int {
+    /// The worker has come to its next hand-over (or its end) and waits for the job out: a
+    /// posted job that sees this ran while the worker worked on (tests force that order).
+    var isWorkerWaiting: Bool {
         cond.lock()
         defer { cond.unlock() }
-        return overlapped
+        return workerWaiting
     }
 }

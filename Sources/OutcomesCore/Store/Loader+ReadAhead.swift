@@ -114,6 +114,7 @@ extension Loader {
                                         progress: progress)
         ahead.start(path: path, profile: item.profile, rules: rules, bufferSize: bufferSize, blockSize: parseBlockSize,
                     capacity: attendanceCapacity)
+        readAheadStarted?(ahead)
         return ahead
     }
 

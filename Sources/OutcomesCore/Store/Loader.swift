@@ -72,6 +72,8 @@ public struct Loader {
     /// Test hook: called inside an attendance file's transaction each time its batch spills
     /// month entries to the store part-way through the file.
     public var afterSpill: ((String) throws -> Void)?
+    /// Test hook: the attendance file read ahead, when its reading starts.
+    var readAheadStarted: ((AttendanceReadAhead) -> Void)?
     /// Most attendance month entries held in memory while a file loads; beyond it the batch
     /// spills to the store inside the file's transaction, so peak memory does not grow with the file.
     public var attendanceCapacity = AttendanceBatch.defaultCapacity
