@@ -30,7 +30,8 @@ struct ByteValueMap {
     /// What `""` maps to (trimmed), when the map has that key; in memory of its own.
     private let emptyResult: UnsafeMutableBufferPointer<UInt8>?
 
-    init(_ map: ValueMap, memoLimit: Int = Self.memoLimit) {
+    /// `smallKeys: false` leaves the few-keys scan out (tests compare the two routes).
+    init(_ map: ValueMap, memoLimit: Int = Self.memoLimit, smallKeys: Bool = true) {
         self.memoLimit = memoLimit
         hasPatterns = !map.patterns.isEmpty
         plainASCII = map.plain.keys.allSatisfy { k in k.utf8.allSatisfy { $0 < 0x80 } }
@@ -40,7 +41,7 @@ struct ByteValueMap {
             for (k, v) in map.plain {
                 Array(k.utf8).withUnsafeBufferPointer { plain.insert(key: $0, fold: true, result: Array(MappedRecords.trim(v).utf8)) }
             }
-            small = SmallKeys(map.plain)
+            if smallKeys { small = SmallKeys(map.plain) }
         }
         self.plain = plain
         self.small = small

@@ -65,6 +65,8 @@ struct RowMapper {
         var uses: [Int: Int] = [:]
         for p in plans where p.constant == nil && p.source >= 0 { uses[p.source, default: 0] += 1 }
         var row = RowBuffer()
+        // The rewritten columns travel as bits of a UInt64.
+        precondition(plans.count <= 64, "more than 64 contract columns")
         columns = plans.count
         bounds = .allocate(capacity: max(1, 2 * plans.count))
         bounds.initialize(repeating: 0, count: max(1, 2 * plans.count))  // absent columns stay empty
@@ -212,7 +214,7 @@ struct RowMapper {
             }
             bounds[2 &* c] = at
             bounds[2 &* c &+ 1] = Int32(truncatingIfNeeded: out.count &- origin)
-            rewritten |= 1 << UInt64(c)
+            rewritten |= 1 &<< UInt64(truncatingIfNeeded: c)
             own |= 1 << UInt64(c)
         }
         for d in dateSteps {
@@ -227,7 +229,7 @@ struct RowMapper {
                 bounds[2 &* c] = Int32(truncatingIfNeeded: start)
                 bounds[2 &* c &+ 1] = Int32(truncatingIfNeeded: end)
             }
-            if MappedRecords.swapMonthFirst(out.base + (origin &+ start), count: end &- start) { rewritten |= 1 << UInt64(c) }
+            if MappedRecords.swapMonthFirst(out.base + (origin &+ start), count: end &- start) { rewritten |= 1 &<< UInt64(truncatingIfNeeded: c) }
         }
         return rewritten
     }
@@ -377,7 +379,7 @@ extension RowMapper {
             }
             fb[2 &* c] = Int32(truncatingIfNeeded: from &- r0)
             fb[2 &* c &+ 1] = Int32(truncatingIfNeeded: from &+ n &- r0)
-            rewritten |= 1 << UInt64(c)
+            rewritten |= 1 &<< UInt64(truncatingIfNeeded: c)
         }
         for d in dateSteps {
             let c = Int(d.column)
@@ -392,7 +394,7 @@ extension RowMapper {
                 tail.truncate(to: at &+ n)
                 fb[2 &* c] = Int32(truncatingIfNeeded: at &- r0)
                 fb[2 &* c &+ 1] = Int32(truncatingIfNeeded: at &+ n &- r0)
-                rewritten |= 1 << UInt64(c)
+                rewritten |= 1 &<< UInt64(truncatingIfNeeded: c)
             }
         }
         return rewritten
