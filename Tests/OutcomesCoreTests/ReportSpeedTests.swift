@@ -67,6 +67,81 @@ import Testing
         }
     }
 
+    /// Feedback's slot counting (in an array, and in a dictionary above `denseSlotLimit`) against
+    /// the definition: every row's answers counted by filtering all answers, rows sorted by window,
+    /// breakdown, cohort row order, pair and respondent (PRECISE.md 10-12, 23).
+    @Test func feedbackSlotsEqualTheDefinition() {
+        var g = SampleRNG(seed: 23, stream: 0)
+        let m = Month(year: 2026, month: 10)
+        let services = ["FIT", "YIT", "CSC", "EH"], localities = ["North", "South", "East", "Zeta", "Ärne"]
+        let episodes = (0..<60).map { i in
+            Episode(episodeID: "E\(i)", childID: "C\(i)", service: services.randomElement(using: &g)!,
+                    locality: localities.randomElement(using: &g)!, level: ["EH2", "EH3", "CIN"].randomElement(using: &g)!,
+                    allocationDate: m.firstDay - Day(Int.random(in: -20...500, using: &g)),
+                    birthMonth: Bool.random(using: &g) ? nil : Month(year: Int.random(in: 2008...2025, using: &g), month: Int.random(in: 1...12, using: &g)),
+                    gender: ["Female", "Male", "Unknown"].randomElement(using: &g)!)
+        }
+        let feedback = (0..<900).map { i in
+            FeedbackAnswer(responseID: "R\(i)", episodeID: Int.random(in: 0..<5, using: &g) == 0 ? nil : "E\(Int.random(in: 0..<70, using: &g))",
+                           service: services.randomElement(using: &g)!, receivedDate: m.firstDay - Day(Int.random(in: -40...800, using: &g)),
+                           respondent: ["child", "parent", "carer", "Zed"].randomElement(using: &g)!,
+                           instrument: ["closure_survey", "app", "feedback_form"].randomElement(using: &g)!,
+                           question: ["supported", "made_difference", "listened"].randomElement(using: &g)!,
+                           answerClass: [AnswerClass.positive, .neutral, .negative, nil].randomElement(using: &g)!)
+        }
+        let data = Dataset(episodes: episodes, feedback: feedback)
+        let breakdowns = Breakdown.defaults + [Breakdown([.service, .gender])]
+        let ctx = ReportContext(period: m, threshold: 0, breakdowns: breakdowns, threads: 2)
+        let dense = FeedbackMetric.feedbackTable(data, ctx)
+        let sparse = FeedbackMetric.feedbackTable(data, ctx, denseSlotLimit: 0)
+        #expect(dense.rows == sparse.rows)
+
+        let byID = Dictionary(uniqueKeysWithValues: episodes.map { ($0.episodeID, $0) })
+        let answered = feedback.filter { $0.answerClass != nil }
+        func attrs(_ a: FeedbackAnswer) -> CohortAttributes {
+            if let id = a.episodeID, let e = byID[id] { return CohortAttributes(episode: e, chineseGroup: ctx.chineseGroup) }
+            return .unlinked(service: a.service)
+        }
+        func counted(_ a: FeedbackAnswer, _ from: Day, _ to: Day) -> Bool {
+            a.receivedDate >= from && a.receivedDate <= to && (a.episodeID.flatMap { byID[$0] }?.allocationDate ?? .min) <= to
+        }
+        var expected: [(w: Int, b: Int, cohort: [String], filters: [String], now: [Int], before: [Int])] = []
+        for (w, window) in ctx.windows.enumerated() {
+            for (b, bd) in breakdowns.enumerated() {
+                let cohorts = Set(answered.map { bd.key(for: attrs($0)) })
+                for cohort in cohorts {
+                    for inst in Set(answered.map(\.instrument)) {
+                        for q in Set(answered.map(\.question)) {
+                            for who in ["Total"] + Set(answered.map(\.respondent)) {
+                                let mine = answered.filter { bd.key(for: attrs($0)) == cohort && $0.instrument == inst && $0.question == q
+                                    && (who == "Total" || $0.respondent == who) }
+                                let tally = { (xs: [FeedbackAnswer]) in [AnswerClass.positive, .neutral, .negative].map { c in xs.filter { $0.answerClass == c }.count } }
+                                let now = tally(mine.filter { counted($0, window.start, window.end) })
+                                guard now.reduce(0, +) > 0 else { continue }
+                                expected.append((w, b, cohort, [inst, q, who], now,
+                                                 tally(mine.filter { counted($0, window.previousStart, window.previousEnd) })))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        expected.sort { x, y in
+            if x.w != y.w { return x.w < y.w }
+            if x.b != y.b { return x.b < y.b }
+            if x.cohort != y.cohort { return CohortRowOrder.less(x.cohort, y.cohort) }
+            if x.filters.prefix(2) != y.filters.prefix(2) { return CohortOrder.less(Array(x.filters.prefix(2)), Array(y.filters.prefix(2))) }
+            return x.filters[2] == "Total" ? y.filters[2] != "Total" : y.filters[2] != "Total" && CohortOrder.less(x.filters[2], y.filters[2])
+        }
+        #expect(dense.rows.count == expected.count)
+        for (row, e) in zip(dense.rows, expected) {
+            #expect(row.window == ctx.windows[e.w].name && row.breakdown == breakdowns[e.b].name)
+            #expect(row.cohort == e.cohort && row.filters == e.filters)
+            #expect(row.cells[0] == .int(e.now.reduce(0, +)) && row.cells[1] == .int(e.now[0]) && row.cells[3] == .int(e.now[2]))
+            #expect(row.cells[7] == .int(e.before.reduce(0, +)) && row.unshown == [e.before[0]])
+        }
+    }
+
     /// `outcomes_count_char` against the `length`/`replace`/`substr` expression it stands for.
     @Test func countFunctionEqualsTheStringExpression() throws {
         let q = try DatabaseQueue()

@@ -31,6 +31,9 @@ struct BreakdownKeyTable: Sendable {
         return ids
     }
 
+    /// How many rows breakdown `b` has so far (ids run from 0).
+    func count(breakdown b: Int) -> Int { cells[b].count }
+
     /// The six cohort cells of row `id` of breakdown `b`.
     func cohort(breakdown b: Int, id: Int32) -> [String] { cells[b][Int(id)] }
 }

@@ -47,7 +47,11 @@ public enum FeedbackMetric {
         switch a { case .positive: 0; case .neutral: 1; case .negative: 2 }
     }
 
-    static func feedbackTable(_ data: Dataset, _ ctx: ReportContext) -> OutputTable {
+    /// Slots above which `feedbackTable` counts into a dictionary instead of an array (an array of
+    /// this many `Counts` is 16 MiB a worker); a county's table needs about 15,000.
+    static let denseSlotLimit = 1 << 18
+
+    static func feedbackTable(_ data: Dataset, _ ctx: ReportContext, denseSlotLimit: Int = denseSlotLimit) -> OutputTable {
         let answered = data.feedback.filter { $0.answerClass != nil }
         // Cohort sources: each episode, then each service of an unlinked answer (PRECISE.md 23).
         var keys = BreakdownKeyTable(breakdowns: ctx.breakdowns)
@@ -68,68 +72,116 @@ public enum FeedbackMetric {
             answerSource[i] = sourceIDs.count
             sourceIDs.append(keys.ids(for: .unlinked(service: a.service)))
         }
-        // Instrument-question pairs and respondents, indexed in output order (respondent 0 = Total).
-        let pairs = Set(answered.map { [$0.instrument, $0.question] }).sorted { CohortOrder.less($0, $1) }
-        var pairIndex: [[String]: Int] = [:]
-        for (i, p) in pairs.enumerated() { pairIndex[p] = i }
+        // Instrument-question pairs and respondents, indexed in output order (respondent 0 = Total),
+        // each answer's looked up once.
+        var pairOf: [PairKey: Int] = [:], pairs: [[String]] = []
+        var answerPair = [Int](repeating: 0, count: answered.count)
+        for (i, a) in answered.enumerated() {
+            let k = PairKey(instrument: a.instrument, question: a.question)
+            if let p = pairOf[k] { answerPair[i] = p; continue }
+            pairOf[k] = pairs.count; answerPair[i] = pairs.count; pairs.append([a.instrument, a.question])
+        }
+        let pairRank = ranks(pairs) { CohortOrder.less($0, $1) }
+        pairs = pairs.indices.sorted { pairRank[$0] < pairRank[$1] }.map { pairs[$0] }
         let respondents = ["Total"] + Set(answered.map(\.respondent)).sorted { CohortOrder.less($0, $1) }
         var respondentIndex: [String: Int] = [:]
         for (i, r) in respondents.enumerated() where i > 0 { respondentIndex[r] = i }
-        precondition(pairs.count < 1 << 16 && respondents.count < 16, "too many questions for the row key")
+        let answerOwn = answered.map { respondentIndex[$0.respondent]! }
 
+        // Every row has a slot: window, breakdown, cohort, pair, respondent, each numbered in
+        // output order (a breakdown's cohorts ranked by row order, PRECISE.md 11), so the slots
+        // in ascending order are the rows in final order and need no sort.
         let windows = ctx.windows
         let nBreakdowns = ctx.breakdowns.count
-        let ranges = Parallel.ranges(count: answered.count, partitions: 64)
-        let sources = sourceIDs, answerSources = answerSource, allocations = answerAllocation, pairIDs = pairIndex, respondentIDs = respondentIndex
-        let parts = Parallel.map(partitions: ranges.count, threads: ctx.threads) { p -> [UInt64: Counts] in
-            var acc: [UInt64: Counts] = [:]
+        var cohortRank: [[Int]] = [], cohortOfRank: [[Int32]] = [], cohortBase: [Int] = []
+        var nCohorts = 0
+        for b in 0..<nBreakdowns {
+            let cells = (0..<keys.count(breakdown: b)).map { keys.cohort(breakdown: b, id: Int32($0)) }
+            let rank = ranks(cells) { CohortRowOrder.less($0, $1) }
+            var of = [Int32](repeating: 0, count: cells.count)
+            for (id, r) in rank.enumerated() { of[r] = Int32(id) }
+            cohortRank.append(rank); cohortOfRank.append(of); cohortBase.append(nCohorts)
+            nCohorts += cells.count
+        }
+        let nPairs = pairs.count, nRespondents = respondents.count
+        let perWindow = nCohorts * nPairs * nRespondents, slots = windows.count * perWindow
+        // Each source's slot of its cohort in every breakdown, before pair and respondent.
+        let sourceSlots: [[Int]] = sourceIDs.map { ids in
+            (0..<nBreakdowns).map { b in (cohortBase[b] + cohortRank[b][Int(ids[b])]) * nPairs * nRespondents }
+        }
+        let dense = slots <= denseSlotLimit
+        let ranges = Parallel.ranges(count: answered.count, partitions: dense ? max(1, ctx.threads) : 64)
+        let answerSources = answerSource, allocations = answerAllocation, answerPairs = answerPair.map { pairRank[$0] }
+        let parts = Parallel.map(partitions: ranges.count, threads: ctx.threads) { p -> SlotCounts in
+            var acc = SlotCounts(dense: dense, slots: slots)
             for i in ranges[p] {
-                let a = answered[i], cls = slot(a.answerClass!), d = a.receivedDate
-                let pair = UInt64(pairIDs[[a.instrument, a.question]]!)
-                // The `Total` respondent row (0) and the answer's own, looked up once per answer.
-                let own = UInt64(respondentIDs[a.respondent]!)
+                let d = answered[i].receivedDate, cls = slot(answered[i].answerClass!)
+                let pairSlot = answerPairs[i] * nRespondents, own = answerOwn[i]
                 for (w, window) in windows.enumerated() {
                     let current = window.contains(d)
                     guard current || (d >= window.previousStart && d <= window.previousEnd) else { continue }
                     guard allocations[i] <= (current ? window.end : window.previousEnd) else { continue }
-                    for b in 0..<nBreakdowns {
-                        let cohort = UInt64(UInt32(bitPattern: sources[answerSources[i]][b]))
-                        for r in 0..<2 {
-                            let k = UInt64(w) << 60 | UInt64(b) << 52 | cohort << 20 | pair << 4 | (r == 0 ? 0 : own)
-                            acc[k, default: Counts()].add(cls, current: current)
-                        }
+                    for cohortSlot in sourceSlots[answerSources[i]] {
+                        let k = w * perWindow + cohortSlot + pairSlot
+                        // The `Total` respondent row (0) and the answer's own.
+                        acc.add(k, cls, current: current)
+                        acc.add(k + own, cls, current: current)
                     }
                 }
             }
             return acc
         }
-        var total: [UInt64: Counts] = [:]
-        for part in parts { for (k, c) in part { total[k, default: Counts()].merge(c) } }
+        var total = parts[0]
+        for part in parts.dropFirst() { total.merge(part) }
 
         // Rows exist only with an answered answer in the current window (PRECISE.md 10).
-        typealias Decoded = (key: UInt64, w: Int, b: Int, cohort: [String], pair: Int, r: Int)
-        var rows: [Decoded] = total.compactMap { k, c in
-            guard c.lanes[0] + c.lanes[1] + c.lanes[2] > 0 else { return nil }
-            let w = Int(k >> 60), b = Int(k >> 52 & 0xFF), id = Int32(bitPattern: UInt32(k >> 20 & 0xFFFF_FFFF))
-            return (k, w, b, keys.cohort(breakdown: b, id: id), Int(k >> 4 & 0xFFFF), Int(k & 0xF))
-        }
-        rows.sort { x, y in
-            if x.w != y.w { return x.w < y.w }
-            if x.b != y.b { return x.b < y.b }
-            if x.cohort != y.cohort { return CohortRowOrder.less(x.cohort, y.cohort) }
-            if x.pair != y.pair { return x.pair < y.pair }
-            return x.r < y.r
-        }
-        let out = rows.map { r in
-            OutputRow(window: windows[r.w].name, breakdown: ctx.breakdowns[r.b].name, cohort: r.cohort,
-                      filters: pairs[r.pair] + [respondents[r.r]], cells: cells(total[r.key]!, ctx.suppression),
-                      unshown: [total[r.key]!.previous[0]])
+        var out: [OutputRow] = []
+        for (k, c) in total.sortedNonEmpty() where c.lanes[0] + c.lanes[1] + c.lanes[2] > 0 {
+            let r = k % nRespondents, pair = k / nRespondents % nPairs, cohortSlot = k / (nRespondents * nPairs) % nCohorts
+            let b = cohortBase.lastIndex { $0 <= cohortSlot }!
+            let cohort = keys.cohort(breakdown: b, id: cohortOfRank[b][cohortSlot - cohortBase[b]])
+            out.append(OutputRow(window: windows[k / perWindow].name, breakdown: ctx.breakdowns[b].name, cohort: cohort,
+                                 filters: pairs[pair] + [respondents[r]], cells: cells(c, ctx.suppression),
+                                 unshown: [c.previous[0]]))
         }
         var table = OutputTable(name: "feedback", filters: filters, indicators: indicators, rows: out, breakdowns: ctx.breakdowns)
         // The previous window's positives: never written, but `prev_pct_positive` with
         // `prev_n_responses` gives them away, so the audit follows them (PRECISE.md 41).
         table.unshownCounts = ["prev_n_positive"]
         return table
+    }
+
+    struct PairKey: Hashable { var instrument: String, question: String }
+
+    /// Each element's place in `items` sorted by `less` (distinct items, a strict order).
+    static func ranks<T>(_ items: [T], by less: (T, T) -> Bool) -> [Int] {
+        var rank = [Int](repeating: 0, count: items.count)
+        for (r, i) in items.indices.sorted(by: { less(items[$0], items[$1]) }).enumerated() { rank[i] = r }
+        return rank
+    }
+
+    /// Answer counts by slot: an array when the slots are few enough, a dictionary otherwise.
+    struct SlotCounts: Sendable {
+        private var array: [Counts]
+        private var dictionary: [Int: Counts] = [:]
+        private let dense: Bool
+
+        init(dense: Bool, slots: Int) {
+            self.dense = dense
+            array = dense ? [Counts](repeating: Counts(), count: slots) : []
+        }
+        mutating func add(_ k: Int, _ cls: Int, current: Bool) {
+            if dense { array[k].add(cls, current: current) } else { dictionary[k, default: Counts()].add(cls, current: current) }
+        }
+        mutating func merge(_ o: SlotCounts) {
+            if dense { for k in array.indices { array[k].merge(o.array[k]) } }
+            else { for (k, c) in o.dictionary { dictionary[k, default: Counts()].merge(c) } }
+        }
+        /// The slots holding any answer, in ascending order.
+        func sortedNonEmpty() -> [(Int, Counts)] {
+            if dense { return array.indices.compactMap { array[$0].lanes == SIMD8() ? nil : ($0, array[$0]) } }
+            return dictionary.sorted { $0.key < $1.key }
+        }
     }
 
     /// The Wilson score interval for `k` successes in `n` trials, z = 1.959964, as percentages.
