@@ -13,13 +13,17 @@ final class MappedBlock {
         case skip  // above the profile's `header_row`
         case header
         case fieldCount  // rejected: not as many fields as the header
-        case mapped  // in contract order: the source row's bytes, the bounds at `boundsAt` in `bounds`
+        case mapped  // in contract order: the source row's bytes, its bounds the next in `bounds`
     }
 
+    /// One word a row, so the caller's thread reads 8 bytes a row of it: the rewritten bits
+    /// (at most 62 columns, `RowMapper`) and the kind in the top two bits. Mapped rows' bounds
+    /// follow one another in `bounds`, `2 * columns` each, in row order.
     struct Row {
-        var rewritten: UInt64 = 0
-        var boundsAt = 0
-        var kind: Kind
+        private let bits: UInt64
+        init(kind: Kind, rewritten: UInt64 = 0) { bits = rewritten | UInt64(kind.rawValue) &<< 62 }
+        var kind: Kind { Kind(rawValue: UInt8(truncatingIfNeeded: bits &>> 62))! }
+        var rewritten: UInt64 { bits & (1 &<< 62 &- 1) }
     }
 
     /// One per record of the block, up to where the rest pass through untouched: a file whose
@@ -145,7 +149,7 @@ final class BlockMapping {
                     }
                     let rewritten = mapper.mapInBlock(start: Int(e.start), bounds: srcBounds + Int(e.boundsAt), into: &tail,
                                                       fieldBounds: bounds + boundsAt)
-                    rows[count] = MappedBlock.Row(rewritten: rewritten, boundsAt: boundsAt, kind: .mapped)
+                    rows[count] = MappedBlock.Row(kind: .mapped, rewritten: rewritten)
                     count += 1
                     boundsAt += 2 * columns
                 }
@@ -178,6 +182,7 @@ extension MappedRecords {
                 var i = 0
                 do {
                     let rows = UnsafeBufferPointer(start: data.rows, count: data.rowCount)
+                    var boundsAt = 0
                     let cursor = self.cursor
                     cursor.pointee.rows = UnsafePointer(data.rows)
                     cursor.pointee.records = recs
@@ -200,7 +205,8 @@ extension MappedRecords {
                             try reject(fieldCountReject(rec, mapping!), rec.lineSpan)
                         case .mapped:
                             let mapped = CSVRecord(line: rec.line, fieldCount: columns, base: rec.base,
-                                                   bounds: bounds + row.boundsAt, lineSpan: rec.lineSpan)
+                                                   bounds: bounds + boundsAt, lineSpan: rec.lineSpan)
+                            boundsAt &+= 2 &* columns
                             if usePlain {
                                 // No `MappedRecord`: the rejects hook finds the source row by the cursor.
                                 cursor.pointee.index = i - 1

@@ -65,8 +65,8 @@ struct RowMapper {
         var uses: [Int: Int] = [:]
         for p in plans where p.constant == nil && p.source >= 0 { uses[p.source, default: 0] += 1 }
         var row = RowBuffer()
-        // The rewritten columns travel as bits of a UInt64.
-        precondition(plans.count <= 64, "more than 64 contract columns")
+        // The rewritten columns travel as bits of a UInt64, two of them kept for `MappedBlock.Row`.
+        precondition(plans.count <= 62, "more than 62 contract columns")
         columns = plans.count
         bounds = .allocate(capacity: max(1, 2 * plans.count))
         bounds.initialize(repeating: 0, count: max(1, 2 * plans.count))  // absent columns stay empty
