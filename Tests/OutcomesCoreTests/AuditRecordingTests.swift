@@ -102,4 +102,43 @@ import Testing
             #expect(kept.recordings.kept.count > 100, "families recorded: \(kept.recordings.kept.count)")
         }
     }
+
+    /// Suppressing the groups of `SuppressionStage.linkedGroups` apart is sound only if no audit
+    /// relation joins two of them: every relation of a full model (both phases' relations) over
+    /// every table of the fixture run stays inside one group, while some join two tables.
+    @Test func noRelationJoinsTwoGroups() throws {
+        let (tables, ctx) = try Self.fixtureTables()
+        let groups = SuppressionStage.linkedGroups(tables.map(\.name))
+        var groupOf = [Int](repeating: -1, count: tables.count)
+        for (g, ts) in groups.enumerated() { for t in ts { groupOf[t] = g } }
+        #expect(groups.count > 3 && !groupOf.contains(-1))
+        let work = SuppressionWork(tables: tables, threshold: 5, breakdowns: ctx.breakdowns,
+                                   declarations: TableDeclaration.standard)
+        work.applyRowRules()
+        work.applyTableRules(previous: [:])
+        var model = AuditModel(work: work, includePrevious: true)
+        model.build()
+        let rs = model.intervals.relations
+        var acrossTables = 0
+        for i in rs.indices {
+            let ts = Set(rs.range(i).map { model.refOf[rs.nodes[$0]].t }.filter { $0 >= 0 })
+            #expect(Set(ts.map { groupOf[$0] }).count <= 1, "relation \(i) joins \(ts.map { tables[$0].name })")
+            if ts.count > 1 { acrossTables += 1 }
+        }
+        #expect(acrossTables > 0)
+    }
+
+    /// Apart and together give the same cells and the same manifest counts, at several thresholds.
+    @Test func groupsApartEqualTogether() throws {
+        let (tables, ctx) = try Self.fixtureTables()
+        var audited = 0
+        for threshold in [3, 5, 10] {
+            let apart = SuppressionStage.apply(tables, threshold: threshold, breakdowns: ctx.breakdowns, threads: 2)
+            let together = SuppressionStage.apply(tables, threshold: threshold, breakdowns: ctx.breakdowns, threads: 2, apart: false)
+            #expect(apart.tables.map(\.rows) == together.tables.map(\.rows), "T = \(threshold)")
+            #expect(apart.hiddenBy == together.hiddenBy, "T = \(threshold)")
+            audited += apart.hiddenBy["audit", default: 0]
+        }
+        #expect(audited > 0)
+    }
 }

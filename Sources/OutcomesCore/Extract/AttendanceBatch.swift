@@ -36,7 +36,11 @@ public struct AttendanceBatch {
     /// loads as fast as before; about 350 bytes an entry, so about 90 MB at most.
     public static let defaultCapacity = 1 << 18
 
+    /// Where spills go: the store directly, or through the caller's thread when this batch is
+    /// filled ahead of its file's turn on another thread (`CallerRelay`, docs/PERFORMANCE.md).
     private let sink: AttendanceSink?
+    private let relay: CallerRelay<AttendanceSink>?
+    private var bounded: Bool { sink != nil || relay != nil }
     private var children = ByteInterner()
     private var schools = ByteInterner()
     private var monthIndex = MonthIndex()
@@ -70,8 +74,33 @@ public struct AttendanceBatch {
         self.validator = validator
         self.spool = spool ?? RejectSpool(file: validator.file)
         self.sink = sink
+        relay = nil
         self.capacity = sink == nil ? Int.max : max(1, capacity)
         if let p = validator.pseudonymiser { children.rename = { p.pseudonym($0) } }
+    }
+
+    /// A batch filled on a worker thread ahead of its file's turn: it holds at most `capacity`
+    /// entries like one with a sink, and what it writes to the store before `finish` (a spill, a
+    /// staged lookup) runs on the caller's thread through `relay`, once the caller serves it
+    /// inside the file's transaction. `finish` then uses the sink the caller served with.
+    init(_ validator: AttendanceValidator, capacity: Int = defaultCapacity, relay: CallerRelay<AttendanceSink>,
+         spool: RejectSpool) {
+        self.validator = validator
+        self.spool = spool
+        sink = nil
+        self.relay = relay
+        self.capacity = max(1, capacity)
+        if let p = validator.pseudonymiser { children.rename = { p.pseudonym($0) } }
+    }
+
+    /// Runs `body` with the store's sink: here, or on the caller's thread for a relayed batch
+    /// (this thread waiting, so the batch has one user at a time).
+    private mutating func withSink(_ body: (inout AttendanceBatch, AttendanceSink) throws -> Void) throws {
+        if let sink {
+            try body(&self, sink)
+        } else if let relay {
+            try relay.run { sink in try body(&self, sink) }
+        }
     }
 
     /// Validates one data record and packs its session, or files its reject.
@@ -151,12 +180,17 @@ public struct AttendanceBatch {
         }
         monthIndex.insert(Int32(w), keys: keys)
         let c = Int(key.child)
-        if let sink, c < spilledBits.count, spilledBits[c] & Self.bit(key) != 0,
-           let blob = try sink.staged(child: children.strings[c], school: schools.strings[Int(key.school)],
-                                      month: key.month) {
-            Self.decodeLines(blob) { slot, line in
-                marks[w * Self.slots + slot] = Self.stored
-                lines[w * Self.slots + slot] = line
+        if bounded, c < spilledBits.count, spilledBits[c] & Self.bit(key) != 0 {
+            var staged: [UInt8]?
+            try withSink { b, sink in
+                staged = try sink.staged(child: b.children.strings[c], school: b.schools.strings[Int(key.school)],
+                                         month: key.month)
+            }
+            if let blob = staged {
+                Self.decodeLines(blob) { slot, line in
+                    marks[w * Self.slots + slot] = Self.stored
+                    lines[w * Self.slots + slot] = line
+                }
             }
         }
         return w
@@ -169,7 +203,10 @@ public struct AttendanceBatch {
 
     /// Writes the least recently touched half of the entries to the sink and frees their slots.
     private mutating func spill() throws {
-        guard let sink else { return }
+        try withSink { b, sink in try b.spill(to: sink) }
+    }
+
+    private mutating func spill(to sink: AttendanceSink) throws {
         let live = keys.indices.filter { keys[$0].child >= 0 }
         let n = max(1, live.count / 2)
         var out = Array(live.sorted { touched[$0] < touched[$1] }.prefix(n))
@@ -225,7 +262,7 @@ public struct AttendanceBatch {
     /// Writes every entry still in memory, in key order, and ends the staging. The batch must not
     /// be added to afterwards.
     public func finish() throws {
-        guard let sink else { return }
+        guard let sink = sink ?? relay?.context else { return }
         var order = keys.indices.filter { keys[$0].child >= 0 }
         sortByKey(&order)
         for w in order { try write(w, to: sink) }

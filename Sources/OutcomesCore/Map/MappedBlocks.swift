@@ -171,7 +171,18 @@ extension MappedRecords {
         defer { stage.free() }
         var mapping: FileMapping?
         let columns = names.count
-        try reader.forEachBlock(transform: { try stage.transform($0) }) { b in
+        let check = blockCheck
+        try reader.forEachBlock(transform: { b in
+            if let check {
+                do { try check() } catch {
+                    // Sent empty: no records, and no rows left from the block's last use.
+                    b.records.removeAll()
+                    if let d = b.annex as? MappedBlock { d.reset(rows: 0) } else { b.annex = MappedBlock() }
+                    throw error
+                }
+            }
+            try stage.transform(b)
+        }) { b in
             // `transform` ran on every block sent, so each has its rows.
             let data = b.annex as! MappedBlock
             let bounds = data.bounds

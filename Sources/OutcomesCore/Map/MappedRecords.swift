@@ -95,6 +95,10 @@ public final class MappedRecords {
     let names: [String]
     /// See `MappedCursor`; only this object's reading thread touches it.
     let cursor: UnsafeMutablePointer<MappedCursor>
+    /// Runs on the parsing thread before each block (two-thread reads only); throwing stops the
+    /// read after the blocks before it, like a parser fault. A file read ahead of its turn stops
+    /// this way when the load ends before the turn comes (docs/PERFORMANCE.md).
+    var blockCheck: (() throws -> Void)?
 
     public init(source: TableSource, kind: ExtractKind, profile: Profile?) {
         self.source = source; self.kind = kind; self.profile = profile

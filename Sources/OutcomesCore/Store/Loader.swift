@@ -121,12 +121,20 @@ public struct Loader {
             ssda903Children = children
             return children
         }
-        for item in plan.items {
+        // The first attendance file is read ahead on a thread of its own while the files before
+        // it load (docs/PERFORMANCE.md); stopped when the load ends before its turn.
+        var ahead = startReadAhead(plan: plan, folder: folder)
+        // The first feedback file after it is read ahead while the attendance loads.
+        var rowsAhead: RowsReadAhead?
+        defer { ahead?.cancel(); rowsAhead?.cancel() }
+        for (index, item) in plan.items.enumerated() {
             let (name, kind) = (item.name, item.kind)
             let path = (folder as NSString).appendingPathComponent(name)
+            let readAhead = ahead.flatMap { $0.name == name && item.source == nil ? $0 : nil }
+            var rowsReadAhead = rowsAhead.flatMap { $0.name == name && item.source == nil ? $0 : nil }
             do {
                 // Taken before reading: a file changed while it is read then fails to match next time.
-                let identity = FileIdentity(path: path)
+                let identity = readAhead.map(\.identity) ?? rowsReadAhead.map(\.identity) ?? FileIdentity(path: path)
                 // A return is always hashed: a 903 episodes table's identity covers its header tables.
                 let returnSHA = item.source == nil ? nil : try Self.returnSHA(folder: folder, item: item, plan: plan)
                 let logged: String?
@@ -134,6 +142,8 @@ public struct Loader {
                 else if let store, !verifyUnchanged, let identity { logged = try store.loggedSHA256(file: name, identity: identity) }
                 else { logged = nil }
                 if write, let sha = logged {
+                    if readAhead != nil { ahead?.cancel(); ahead = nil }
+                    if rowsReadAhead != nil { rowsAhead?.cancel(); rowsAhead = nil }
                     var r = FileLoadResult(file: name, kind: kind, sha256: sha, unchanged: true)
                     r.returnSource = item.source
                     report.files.append(r); progress?(.fileFinished(r))
@@ -141,7 +151,13 @@ public struct Loader {
                 }
                 if kind != .episodes && storedEpisodes == nil { storedEpisodes = try store?.episodeIDs() ?? [] }
                 let known = (storedEpisodes ?? []).union(sameRunEpisodes)
-                let spool = RejectSpool(file: name, memoryLimit: rejectMemoryLimit)
+                if kind == .attendance && rowsAhead == nil {
+                    rowsAhead = startRowsReadAhead(plan: plan, folder: folder, after: index, known: known)
+                }
+                if let r = rowsReadAhead, r.known != known {
+                    r.cancel(); rowsAhead = nil; rowsReadAhead = nil
+                }
+                let spool = readAhead?.spool ?? rowsReadAhead?.spool ?? RejectSpool(file: name, memoryLimit: rejectMemoryLimit)
                 var result: FileLoadResult
                 if let source = item.source, let returnSHA {
                     defer {
@@ -156,6 +172,10 @@ public struct Loader {
                                             headers: ssda903Headers, episodes: &sameRunEpisodes, spool: spool,
                                             warnings: &warnings)
                     report.warnings += warnings
+                } else if let readAhead, let store {
+                    result = try loadAttendance(readAhead, identity: identity, store: store)
+                } else if let rowsReadAhead {
+                    result = try storeRows(try rowsReadAhead.collect(), identity: identity)
                 } else {
                     result = try loadFile(path: path, name: name, kind: kind, profile: item.profile, identity: identity,
                                           known: known, episodes: &sameRunEpisodes, spool: spool, warnings: &report.warnings)
@@ -187,6 +207,13 @@ public struct Loader {
                           known: Set<String>, episodes: inout Set<String>, spool: RejectSpool,
                           warnings: inout [String]) throws -> FileLoadResult {
         progress?(.fileStarted(name, kind: kind, bytes: Int(identity?.size ?? 0)))
+        guard kind == .attendance else {
+            let rows = try readRows(path: path, name: name, kind: kind, profile: profile, known: known, spool: spool,
+                                    progress: progress)
+            warnings += rows.warnings
+            episodes.formUnion(rows.episodeIDs)
+            return try storeRows(rows, identity: identity)
+        }
         let progress = self.progress
         var hasher = SHA256()
         // With a parsing thread the observer runs there; `hasher` is read only after the reader is done.
@@ -198,96 +225,137 @@ public struct Loader {
         // A workbook is read through its zip directory, not as a byte stream, so it is hashed whole first.
         let workbookSHA: String? = source is CSVTable ? nil : try Self.sha256(path: path)
         var result = FileLoadResult(file: name, kind: kind, sha256: "")
-        var write: ((StoreWriter) throws -> Void)?
         func finish(read: Int, lines: (read: Int, rejected: Int)) {
             result.rowsRead = read; result.rowsRejected = spool.count; result.rowsLoaded = read - spool.count
             result.linesRead = lines.read; result.linesRejected = lines.rejected
             result.sha256 = workbookSHA ?? Self.hex(hasher.finalize())
         }
-        /// Logs the file and its rejects; the spool learns when it was loaded.
-        func log(_ w: StoreWriter) throws {
-            let now = StoreWriter.now()
-            let id = try w.logFile(name: name, kind: kind, sha256: result.sha256, read: result.rowsRead,
-                                   loaded: result.rowsLoaded, rejected: result.rowsRejected, loadedAt: now,
-                                   identity: identity)
-            try w.insert(rejects: spool, loadID: id, sha256: result.sha256, loadedAt: now)
-            spool.loadedAt = now
+        func read(sink: AttendanceSink?) throws -> AttendanceBatch {
+            try mapped.fill { h in
+                AttendanceBatch(AttendanceValidator(file: name, header: h, rules: rules),
+                                capacity: attendanceCapacity, sink: sink, spool: spool)
+            }
+        }
+        guard self.write, let store else {
+            let b = try read(sink: nil)
+            finish(read: b.rowsRead, lines: (b.linesRead, b.linesRejected))
+            return result
+        }
+        // Read inside the file's transaction: a batch too big for memory spills to the store
+        // as it goes, and a failure, a file over the reject limit or content loaded before
+        // rolls all of it back.
+        let afterSpill = self.afterSpill
+        try store.transactionCommitting(if: { w in
+            let sink = try AttendanceSink(w, onSpill: afterSpill.map { hook in { try hook(name) } })
+            let b = try read(sink: sink)
+            finish(read: b.rowsRead, lines: (b.linesRead, b.linesRejected))
+            if try w.wasLoaded(sha256: result.sha256) { result.unchanged = true; return false }
+            if isOverLimit(result) { return false }
+            try b.finish()
+            try afterWrite?(name)
+            try logLoaded(result, w, identity: identity, spool: spool)
+            return true
+        })
+        if result.unchanged { try noteUnchanged(result, identity: identity, store: store) }
+        return result
+    }
+
+    /// An episodes, outcomes or feedback file read and checked, its rows not yet stored.
+    struct RowsRead {
+        var result: FileLoadResult
+        var spool: RejectSpool
+        var warnings: [String] = []
+        /// The episodes file's accepted ids (they count as known to later files of the load).
+        var episodeIDs: [String] = []
+        /// Writes the rows, inside the file's transaction.
+        var write: (StoreWriter) throws -> Void
+    }
+
+    /// Reads and checks an episodes, outcomes or feedback file, hashing its bytes as they are
+    /// read; touches nothing but the file and `spool` (so it may run on another thread ahead of
+    /// the file's turn, `RowsReadAhead`). `known` are the episode ids outcome and feedback rows
+    /// may refer to.
+    func readRows(path: String, name: String, kind: ExtractKind, profile: Profile?, known: Set<String>,
+                  spool: RejectSpool, progress: ((LoadEvent) -> Void)?,
+                  blockCheck: (() throws -> Void)? = nil) throws -> RowsRead {
+        var hasher = SHA256()
+        // With a parsing thread the observer runs there; `hasher` is read only after the reader is done.
+        let source = try TableSources.open(path: path, profile: profile, bufferSize: bufferSize, rawObserver: { bytes in
+            hasher.update(bufferPointer: bytes)
+            progress?(.bytes(bytes.count))
+        }, parseThreadBlockSize: threads > 1 ? parseBlockSize : nil)
+        let mapped = MappedRecords(source: source, kind: kind, profile: profile)
+        mapped.blockCheck = blockCheck
+        // A workbook is read through its zip directory, not as a byte stream, so it is hashed whole first.
+        let workbookSHA: String? = source is CSVTable ? nil : try Self.sha256(path: path)
+        var result = FileLoadResult(file: name, kind: kind, sha256: "")
+        func finish(read: Int, lines: (read: Int, rejected: Int)) {
+            result.rowsRead = read; result.rowsRejected = spool.count; result.rowsLoaded = read - spool.count
+            result.linesRead = lines.read; result.linesRejected = lines.rejected
+            result.sha256 = workbookSHA ?? Self.hex(hasher.finalize())
         }
         switch kind {
         case .attendance:
-            func read(sink: AttendanceSink?) throws -> AttendanceBatch {
-                try mapped.fill { h in
-                    AttendanceBatch(AttendanceValidator(file: name, header: h, rules: rules),
-                                    capacity: attendanceCapacity, sink: sink, spool: spool)
-                }
-            }
-            guard self.write, let store else {
-                let b = try read(sink: nil)
-                finish(read: b.rowsRead, lines: (b.linesRead, b.linesRejected))
-                return result
-            }
-            // Read inside the file's transaction: a batch too big for memory spills to the store
-            // as it goes, and a failure, a file over the reject limit or content loaded before
-            // rolls all of it back.
-            let afterSpill = self.afterSpill
-            try store.transactionCommitting(if: { w in
-                let sink = try AttendanceSink(w, onSpill: afterSpill.map { hook in { try hook(name) } })
-                let b = try read(sink: sink)
-                finish(read: b.rowsRead, lines: (b.linesRead, b.linesRejected))
-                if try w.wasLoaded(sha256: result.sha256) { result.unchanged = true; return false }
-                if isOverLimit(result) { return false }
-                try b.finish()
-                try afterWrite?(name)
-                try log(w)
-                return true
-            })
-            if result.unchanged { try noteUnchanged(result, identity: identity, store: store) }
-            return result
+            preconditionFailure("attendance files are read by loadFile")
         case .episodes:
             var codes = UnrecognisedCodes()
             let g = EpisodeColumn.gender.rawValue, e = EpisodeColumn.ethnicity.rawValue
             let b = try mapped.fill({ FileBatch(EpisodeValidator(file: name, header: $0, rules: rules), spool: spool) }, accepted: { m in
                 codes.note(gender: m.record.string(m.header.fieldIndex[g]), ethnicity: m.record.string(m.header.fieldIndex[e]))
             })
-            warnings += codes.warnings(file: name)
             finish(read: b.rowsRead, lines: (b.linesRead, b.linesRejected))
-            episodes.formUnion(b.rows.map(\.episodeID))
-            write = { try $0.upsert(episodes: b.rows, file: name) }
+            return RowsRead(result: result, spool: spool, warnings: codes.warnings(file: name),
+                            episodeIDs: b.rows.map(\.episodeID), write: { try $0.upsert(episodes: b.rows, file: name) })
         case .outcomes:
             let b = try mapped.fill {
                 FileBatch(OutcomeValidator(file: name, header: $0, rules: rules), isKnownEpisode: { known.contains($0) },
                           spool: spool)
             }
             finish(read: b.rowsRead, lines: (b.linesRead, b.linesRejected))
-            write = { try $0.upsert(outcomes: b.rows, file: name) }
+            return RowsRead(result: result, spool: spool, write: { try $0.upsert(outcomes: b.rows, file: name) })
         case .feedback:
             let b = try mapped.fill {
                 FileBatch(FeedbackValidator(file: name, header: $0, rules: rules), isKnownEpisode: { known.contains($0) },
                           spool: spool)
             }
             finish(read: b.rowsRead, lines: (b.linesRead, b.linesRejected))
-            write = { try $0.upsert(feedback: b.rows, file: name) }
+            return RowsRead(result: result, spool: spool, write: { try $0.upsert(feedback: b.rows, file: name) })
         }
-        if self.write, let store, let write {
-            if try store.wasLoaded(sha256: result.sha256) {
-                result.unchanged = true
-                try noteUnchanged(result, identity: identity, store: store)
-                return result
-            }
-            if !isOverLimit(result) {
-                try store.transaction { w in
-                    try write(w)
-                    try afterWrite?(name)
-                    try log(w)
-                }
+    }
+
+    /// Stores a file's rows and its load log entry in one transaction (when writing): not when
+    /// its content was loaded before (under any name), nor when it is over the reject limit.
+    func storeRows(_ rows: RowsRead, identity: FileIdentity?) throws -> FileLoadResult {
+        var result = rows.result
+        guard self.write, let store else { return result }
+        if try store.wasLoaded(sha256: result.sha256) {
+            result.unchanged = true
+            try noteUnchanged(result, identity: identity, store: store)
+            return result
+        }
+        if !isOverLimit(result) {
+            try store.transaction { w in
+                try rows.write(w)
+                try afterWrite?(result.file)
+                try logLoaded(result, w, identity: identity, spool: rows.spool)
             }
         }
         return result
     }
 
+    /// Logs a loaded file and its rejects; the spool learns when it was loaded.
+    func logLoaded(_ result: FileLoadResult, _ w: StoreWriter, identity: FileIdentity?, spool: RejectSpool) throws {
+        let now = StoreWriter.now()
+        let id = try w.logFile(name: result.file, kind: result.kind, sha256: result.sha256, read: result.rowsRead,
+                               loaded: result.rowsLoaded, rejected: result.rowsRejected, loadedAt: now,
+                               identity: identity)
+        try w.insert(rejects: spool, loadID: id, sha256: result.sha256, loadedAt: now)
+        spool.loadedAt = now
+    }
+
     /// A file read in full only to find its content loaded before: its result says so (no rows
     /// counted again), and the log learns its identity so the next load skips it unread.
-    private func noteUnchanged(_ r: FileLoadResult, identity: FileIdentity?, store: Store) throws {
+    func noteUnchanged(_ r: FileLoadResult, identity: FileIdentity?, store: Store) throws {
         if let identity { try store.updateIdentity(file: r.file, sha256: r.sha256, identity: identity) }
     }
 

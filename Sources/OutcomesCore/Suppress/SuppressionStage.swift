@@ -24,11 +24,13 @@ public enum SuppressionStage {
     ///   - ownWindowOnly: audit only what the next month's rule 7 reads of these tables (their
     ///     own-window cells; the previous window's figures are left as rules 1-7 made them).
     ///   - threads: workers for the audit's propagation; the result never depends on it.
+    ///   - apart: suppress the groups of tables no relation joins (`linkedGroups`) side by side;
+    ///     the same cells either way (`AuditRecordingTests` compares).
     public static func apply(_ tables: [OutputTable], threshold: Int, breakdowns: [Breakdown],
                              previous: [String: OutputTable] = [:], previousPublished: [String: OutputTable]? = nil,
                              audit: Bool = true, ownWindowOnly: Bool = false,
                              declarations: [String: TableDeclaration] = TableDeclaration.standard,
-                             threads: Int = 1) -> Result {
+                             threads: Int = 1, apart: Bool = true) -> Result {
         var counts = Dictionary(uniqueKeysWithValues: HidingRule.allCases.map { ($0.key, 0) })
         guard threshold > 0 else { return Result(tables: tables, hiddenBy: counts.merging(["audit_unresolved": 0]) { $1 }) }
         // Rule 7 shows `c` where the previous window's table shows `c` after rules 1-6 (PRECISE.md
@@ -46,6 +48,24 @@ public enum SuppressionStage {
                           declarations: declarations)
             }
             for (i, w) in windows.enumerated() { published[w] = done[i] }
+        }
+        // Tables that no rule or audit relation links are suppressed apart, side by side.
+        // The most rows first, so the workers finish together.
+        let groups = linkedGroups(tables.map(\.name))
+            .sorted { a, b in a.reduce(0) { $0 + tables[$1].rows.count } > b.reduce(0) { $0 + tables[$1].rows.count } }
+        if apart && groups.count > 1 {
+            let published = published
+            let done = Parallel.map(partitions: groups.count, threads: threads) { g in
+                apply(groups[g].map { tables[$0] }, threshold: threshold, breakdowns: breakdowns, previousPublished: published,
+                      audit: audit, ownWindowOnly: ownWindowOnly, declarations: declarations, threads: threads)
+            }
+            var out = tables
+            counts = counts.mapValues { _ in 0 }
+            for (g, r) in zip(groups, done) {
+                for (i, t) in zip(g, r.tables) { out[i] = t }
+                counts.merge(r.hiddenBy) { $0 + $1 }
+            }
+            return Result(tables: out, hiddenBy: counts)
         }
         let work = SuppressionWork(tables: tables, threshold: threshold, breakdowns: breakdowns, declarations: declarations)
         work.applyRowRules()
@@ -66,6 +86,41 @@ extension SuppressionStage {
                           declarations: [String: TableDeclaration] = TableDeclaration.standard) -> OutputTable {
         apply([table], threshold: threshold, breakdowns: breakdowns, audit: audit, ownWindowOnly: true,
               declarations: declarations).tables[0]
+    }
+
+    /// The tables that the audit's identities join (`AuditRelations.swift`: the bands add up to
+    /// distance travelled's `n`; timeliness's eligibility is activity's open episodes; the
+    /// response rate's closures are activity's; the attendance trend's last month is
+    /// `attendance.csv`'s). Rules 1-7 never look beyond one table (rule 7 reads the previous
+    /// windows as published, given), so every other pair of tables is independent.
+    /// `AuditRecordingTests` checks that no relation of the audit joins two groups.
+    static let links: [(String, String)] = [
+        ("distance_travelled_bands", "distance_travelled"), ("timeliness", "activity_trend"),
+        ("feedback_response_rate", "activity_trend"), ("attendance_trend", "attendance"),
+    ]
+
+    /// The tables' indices in groups that `links` join, in order of each group's first table;
+    /// each group's tables in their given order.
+    ///
+    /// Why apart gives the same cells as together: each rule and each audit relation reads one
+    /// group's tables only, so a group's cells go through the same steps either way; the rounds
+    /// and passes it would sit out while another group goes on change nothing in it (a pass or
+    /// round that changes nothing leaves every cell as it was). The manifest's counts add up.
+    static func linkedGroups(_ names: [String]) -> [[Int]] {
+        var parent = Array(names.indices)
+        func find(_ x: Int) -> Int { var x = x; while parent[x] != x { x = parent[x] }; return x }
+        for (a, b) in links {
+            for i in names.indices where names[i] == a {
+                for j in names.indices where names[j] == b { parent[find(i)] = find(j) }
+            }
+        }
+        var byRoot: [Int: [Int]] = [:], order: [Int] = []
+        for i in names.indices {
+            let r = find(i)
+            if byRoot[r] == nil { order.append(r) }
+            byRoot[r, default: []].append(i)
+        }
+        return order.map { byRoot[$0]! }
     }
 
     /// How many previous windows rule 7 reads (none when nothing is suppressed).
