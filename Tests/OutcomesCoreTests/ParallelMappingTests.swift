@@ -169,4 +169,61 @@ import Testing
             #expect(one.error == expected[name], "\(name)")
         }
     }
+
+    /// The parsing thread's route (`RowMapper.mapInBlock`: rows kept in the block, the few-keys
+    /// scan, results written once per block) against the one-thread route (`RowMapper.map`, rows
+    /// copied) on values at the scan's edges: empty (a `""` key), a key's prefix, a key with
+    /// more after it, case, 16 and 17 bytes, a quoted value (needlessly, and with a comma in
+    /// it), non-ASCII; with the columns in contract order (the source's bounds copied whole)
+    /// and in another order.
+    @Test(arguments: [(1, 4), (7, 64), (1 << 20, 1 << 20)])
+    func theFewKeysRouteMapsAsTheCopyingOne(sizes: (read: Int, block: Int)) throws {
+        let t = TempDir()
+        let yaml = """
+            kind: attendance
+            files: ["Edges*.csv"]
+            dates: MDY
+            columns: {child_id: "Pupil ID", school_urn: URN, date: "Session Date", session: "AM/PM", mark: Code}
+            values:
+              session: {Morning: AM, Afternoon: PM, "": PM}
+              mark: {present: "/", sixteen-chars-ab: L, "/^late (.)$/": "$1"}
+            """
+        let sessions = ["Morning", "MORNING", "mOrNiNg", "\"Morning\"", "Morn", "Morning!", "\"Morn,ing\"", "", "Afternoon",
+                        "AM", "pm", "Mörning", "\u{212A}"]
+        let marks = ["present", "PRESENT", "presen", "presentx", "\"present\"", "sixteen-chars-ab", "SIXTEEN-CHARS-AB",
+                     "sixteen-chars-abc", "sixteen-chars-a", "late L", "Late L", "", "/", "N"]
+        var rnd = Rand(state: 9)
+        var inOrder = "Pupil ID,URN,Session Date,AM/PM,Code,Note\n"
+        var reordered = "Code,AM/PM,Session Date,Pupil ID,Note,URN\n"
+        for i in 0..<600 {
+            let child = "C\(rnd.next(200))", urn = "1000\(rnd.next(3))", date = "\(1 + rnd.next(12))/\(1 + rnd.next(28))/2024"
+            let session = rnd.pick(sessions), mark = rnd.pick(marks), note = rnd.pick(["", "\"a, b\"", "x"])
+            inOrder += [child, urn, date, session, mark, note].joined(separator: ",") + "\n"
+            reordered += [mark, session, date, child, note, urn].joined(separator: ",") + "\n"
+            if i % 113 == 7 { inOrder += "\(child),\(urn),\(date),Morning\n" }  // a wrong field count
+        }
+        t.write("in/Edges-1.csv", inOrder)
+        t.write("in/Edges-2.csv", reordered)
+        func load(threads: Int) throws -> Loaded {
+            let store = try Store(path: t.file("s-\(UUID().uuidString).db"))
+            var loader = Loader(store: store, maxRejectPct: 100)
+            loader.profiles = [try ProfileSupport.profile(yaml, name: "edges")]
+            loader.threads = threads
+            loader.bufferSize = sizes.read
+            loader.parseBlockSize = sizes.block
+            let r = try loader.load(folder: t.file("in"))
+            return Loaded(files: r.files, rejects: r.rejects, warnings: r.warnings, error: r.contractError.map { "\($0)" },
+                          tables: try ParallelLoadTests.dump(store))
+        }
+        let one = try load(threads: 1), two = try load(threads: 2)
+        #expect(one == two)
+        #expect(one.error == nil && one.files.count == 2 && one.files.allSatisfy { $0.rowsLoaded > 100 })
+        // Rejected values show as the source has them (quotes undone), mapped ones too.
+        for v in ["Morn", "Morning!", "Morn,ing", "Mörning", "\u{212A}"] {
+            #expect(one.rejects.contains { $0.column == "session" && $0.value == v }, "\(v)")
+        }
+        for v in ["presen", "presentx", "sixteen-chars-abc", "Late L"] {
+            #expect(one.rejects.contains { $0.column == "mark" && $0.value == v }, "\(v)")
+        }
+    }
 }

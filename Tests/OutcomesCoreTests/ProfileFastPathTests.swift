@@ -57,6 +57,69 @@ import Testing
         }
     }
 
+    /// The few-keys scan (`SmallKeys`, the row loop's first try) against the hashed tables and
+    /// the `String` map, on values at its edges: a key's prefix, a value with a key as prefix,
+    /// case, spaces kept inside, 16 and 17 bytes, non-ASCII that lower-cases to an ASCII key (the
+    /// Kelvin sign), with and without regex keys, and the empty value.
+    @Test func theFewKeysScanAnswersAsTheTablesAndTheValueMapDo() {
+        let maps: [[(String, String)]] = [
+            [("Morning", "AM"), ("Afternoon", "PM"), ("am", " AM ")],
+            [("1", "Male"), ("2", "Female"), ("k", "Kilo"), ("/^(\\d)(\\d)$/", "$2$1")],
+            [("abcdefghijklmnop", "sixteen"), ("abcdefgh", "eight"), ("a b", "spaced"), ("", "Not recorded")],
+        ]
+        let values = ["Morning", "MORNING", "mOrNiNg", "Morn", "Morning!", "Morningx", "morning", "Afternoon", "AFTERNOON",
+                      "afternoo", "am", "AM", "Am", "a", "1", "2", "3", "12", "21", "k", "K", "\u{212A}", "abcdefghijklmnop",
+                      "ABCDEFGHIJKLMNOP", "abcdefghijklmnopq", "abcdefghijklmno", "abcdefgh", "abcdefg", "ABCDEFGH", "a b", "A B",
+                      "ab", "é", "Ñ", "@", "`", "[", "{"]
+        for (which, pairs) in maps.enumerated() {
+            var reference = ValueMap()
+            for (k, v) in pairs {
+                let ok = reference.add(key: k, result: v)
+                #expect(ok)
+            }
+            var scanned = ByteValueMap(reference), hashed = ByteValueMap(reference, smallKeys: false)
+            defer { scanned.free(); hashed.free() }
+            #expect(scanned.hot.small != nil && hashed.hot.small == nil)
+            // An empty value never reaches a lookup: the `""` key's result, held apart.
+            #expect(scanned.hot.empty.map { Array($0) } == ByteValueMap.empty(reference))
+            var out = RowBuffer(capacity: 4)
+            defer { out.free() }
+            func text(_ mapped: Bool) -> String? {
+                mapped ? String(decoding: UnsafeBufferPointer(start: out.base, count: out.count), as: UTF8.self) : nil
+            }
+            for round in 0..<2 {
+                for v in values {
+                    let expected = reference.map(v).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \t")) }
+                    let bytes = Array(v.utf8)
+                    out.clear()
+                    let a = text(bytes.withUnsafeBufferPointer { scanned.map($0, reference: reference, into: &out) })
+                    out.clear()
+                    let b = text(bytes.withUnsafeBufferPointer { hashed.map($0, reference: reference, into: &out) })
+                    // The row loop's route: the scan inline, the rest through the map in place.
+                    out.clear()
+                    let hot = scanned.hot
+                    let c: String? = bytes.withUnsafeBufferPointer { p in
+                        withUnsafeMutablePointer(to: &scanned) { m in
+                            switch ByteValueMap.lookup(hot, m, p) {
+                            case .mapped(let q, let n): return String(decoding: UnsafeBufferPointer(start: q, count: n), as: UTF8.self)
+                            case .unchanged: return nil
+                            case .unknown: return m.pointee.learn(p, reference: reference).map { String(decoding: $0, as: UTF8.self) }
+                            }
+                        }
+                    }
+                    #expect(a == expected && b == expected && c == expected, "map \(which), value \(v.debugDescription), round \(round)")
+                }
+            }
+        }
+        // More than eight keys, or one longer than 16 bytes: the tables alone.
+        var many = ValueMap(), long = ValueMap()
+        for i in 0..<9 { _ = many.add(key: "k\(i)", result: "v") }
+        _ = long.add(key: "abcdefghijklmnopq", result: "v")
+        let manyMap = ByteValueMap(many), longMap = ByteValueMap(long)
+        defer { manyMap.free(); longMap.free() }
+        #expect(manyMap.hot.small == nil && longMap.hot.small == nil)
+    }
+
     @Test func monthFirstSwapsOneAndTwoDigitPartsInPlaceAndLeavesTheRest() {
         let cases = [("6/2/2023", "2/6/2023"), ("12/1/2024", "1/12/2024"), ("1/13/2024", "13/1/2024"),
                      ("10/31/2024 14:22", "31/10/2024 14:22"), ("2024-06-02", "2024-06-02"), ("123/4/2024", "123/4/2024"),
@@ -68,6 +131,16 @@ import Testing
             }
             #expect(String(decoding: bytes, as: UTF8.self) == expected, "\(input)")
             #expect(swapped == (input != expected))
+            // The block route's one-pass swap into bytes of their own gives the same.
+            let source = Array(input.utf8)
+            var into = [UInt8](repeating: 0, count: source.count)
+            let copied = source.withUnsafeBufferPointer { s in
+                into.withUnsafeMutableBufferPointer { d in
+                    s.isEmpty ? false : MappedRecords.swapMonthFirst(s.baseAddress!, count: s.count, to: d.baseAddress!)
+                }
+            }
+            #expect(copied == swapped, "\(input)")
+            if copied { #expect(String(decoding: into, as: UTF8.self) == expected, "\(input)") }
         }
     }
 

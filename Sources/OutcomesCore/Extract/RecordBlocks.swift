@@ -27,7 +27,11 @@ final class RecordBlock {
     }
 
     var buf: UnsafeMutablePointer<UInt8>
+    /// The bytes the parser may fill.
     var cap: Int
+    /// The bytes `buf` holds (at least `cap`): the mapping step writes after the parser's bytes,
+    /// and may make room beyond `cap` (`reserveTail`) without the parser filling more next time.
+    private(set) var allocated: Int
     var bounds: UnsafeMutablePointer<Int32>
     var boundsCap: Int
     var records: ContiguousArray<Entry> = []
@@ -37,6 +41,7 @@ final class RecordBlock {
 
     init(capacity: Int) {
         cap = capacity
+        allocated = capacity
         buf = .allocate(capacity: capacity)
         boundsCap = 64
         bounds = .allocate(capacity: boundsCap)
@@ -50,9 +55,25 @@ final class RecordBlock {
     /// Makes room for at least `capacity` bytes (contents not kept: the block is empty).
     func reserve(_ capacity: Int) {
         guard cap < capacity else { return }
-        buf.deallocate()
         while cap < capacity { cap *= 2 }
+        guard allocated < cap else { return }
+        buf.deallocate()
         buf = .allocate(capacity: cap)
+        allocated = cap
+    }
+
+    /// Room for `count` more bytes after the first `used`, which are kept (the records' offsets
+    /// stay valid; pointers into `buf` do not). For the mapping step, after the parser is done
+    /// with the block (`RecordBlockPipe.deliver`).
+    func reserveTail(used: Int, count: Int) {
+        guard allocated < used + count else { return }
+        var n = Swift.max(allocated, 64) * 2
+        while n < used + count { n *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
+        bigger.update(from: buf, count: used)
+        buf.deallocate()
+        buf = bigger
+        allocated = n
     }
 
     /// The block's records, read without touching the class per record (each use of a class's

@@ -23,57 +23,136 @@ struct ByteValueMap {
     /// occur (same answer, slower), so a column of free text cannot grow memory without bound.
     static let memoLimit = 1 << 16
     private let memoLimit: Int
+    /// A map of a few short plain keys (the usual coded column: `Morning`/`Afternoon`, `1`/`2`)
+    /// is scanned key by key instead of hashed: a key is its length and two words, so a probe is
+    /// three compares (`SmallKeys`). Nil when the keys do not all fit.
+    private let small: SmallKeys?
+    /// What `""` maps to (trimmed), when the map has that key; in memory of its own.
+    private let emptyResult: UnsafeMutableBufferPointer<UInt8>?
 
-    init(_ map: ValueMap, memoLimit: Int = Self.memoLimit) {
+    /// `smallKeys: false` leaves the few-keys scan out (tests compare the two routes).
+    init(_ map: ValueMap, memoLimit: Int = Self.memoLimit, smallKeys: Bool = true) {
         self.memoLimit = memoLimit
         hasPatterns = !map.patterns.isEmpty
         plainASCII = map.plain.keys.allSatisfy { k in k.utf8.allSatisfy { $0 < 0x80 } }
+        var small: SmallKeys?, plain = ByteKeyTable()
         if plainASCII {
             // Keys are already lower-cased (`ValueMap.add`), so folding leaves them as they are.
             for (k, v) in map.plain {
                 Array(k.utf8).withUnsafeBufferPointer { plain.insert(key: $0, fold: true, result: Array(MappedRecords.trim(v).utf8)) }
             }
+            if smallKeys { small = SmallKeys(map.plain) }
+        }
+        self.plain = plain
+        self.small = small
+        emptyResult = Self.empty(map).map { e in
+            let b = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, e.count))
+            _ = b.initialize(from: e)
+            return UnsafeMutableBufferPointer(rebasing: b[0..<e.count])
         }
     }
 
-    func free() { plain.free(); memo.free() }
+    func free() {
+        plain.free(); memo.free(); small?.free()
+        if let e = emptyResult { UnsafeMutablePointer(e.baseAddress!).deallocate() }
+    }
 
     /// What `""` maps to (nil: empty values pass unchanged).
     static func empty(_ map: ValueMap) -> [UInt8]? { map.plain[""].map { Array(MappedRecords.trim($0).utf8) } }
 
-    enum Answer { case mapped, unchanged, unknown }
-
-    /// The answer for `b` (a trimmed non-empty cell) from the tables alone, appending the mapped
-    /// bytes to `out` when `.mapped`. `.unknown`: call `learn`.
+    /// `empty(_:)` of the map this was compiled from, as bytes held here.
     @inline(__always)
-    func lookup(_ b: UnsafeBufferPointer<UInt8>, into out: inout RowBuffer) -> Answer {
+    var emptyBytes: UnsafeBufferPointer<UInt8>? { emptyResult.map { UnsafeBufferPointer($0) } }
+
+    enum Answer {
+        /// The mapped value's bytes, held by the map: valid until the map next learns.
+        case mapped(UnsafePointer<UInt8>, Int)
+        case unchanged
+        /// The tables do not know the value yet: call `learn`.
+        case unknown
+    }
+
+    /// The answer for `b` (a trimmed non-empty cell) from the tables alone.
+    @inline(__always)
+    func lookup(_ b: UnsafeBufferPointer<UInt8>) -> Answer {
+        var copy = self
+        return withUnsafeMutablePointer(to: &copy) { Self.lookup($0, b) }
+    }
+
+    /// `lookup` on the map at `m`, read in place: the row loop holds its maps in plain memory, and
+    /// calling a method on a copy would copy the whole map (nearly 200 bytes) per cell.
+    /// (The tables are reached by `withUnsafeMutablePointer(to: &m.pointee.…)`, which gives
+    /// their address without a copy; nothing is written.)
+    static func lookup(_ m: UnsafeMutablePointer<ByteValueMap>, _ b: UnsafeBufferPointer<UInt8>) -> Answer {
         let key = ByteKeyTable.Key(b)
-        if plainASCII, key.isASCII(b) {
-            if plain.find(b, key.folded, fold: true, into: &out) == .hit { return .mapped }
-            if !hasPatterns { return .unchanged }
+        if m.pointee.plainASCII, key.isASCII(b) {
+            if let small = m.pointee.small {
+                if key.count <= SmallKeys.longest, let (p, n) = small.find(key.folded) { return .mapped(p, n) }
+            } else if case .hit(let p, let n) = withUnsafeMutablePointer(to: &m.pointee.plain, {
+                ByteKeyTable.find($0, b, key.folded, fold: true)
+            }) {
+                return .mapped(p, n)
+            }
+            if !m.pointee.hasPatterns { return .unchanged }
         }
-        switch memo.find(b, key, fold: false, into: &out) {
-        case .hit: return .mapped
+        switch withUnsafeMutablePointer(to: &m.pointee.memo, { ByteKeyTable.find($0, b, key, fold: false) }) {
+        case .hit(let p, let n): return .mapped(p, n)
         case .noResult: return .unchanged
         case .absent: return .unknown
         }
+    }
+
+    /// What the row loop reads for every cell of the column, in a few words (`RowMapper.MapStep`):
+    /// a map of few plain keys answers an ASCII value from these alone.
+    struct Hot {
+        let small: SmallKeys?
+        let hasPatterns: Bool
+        let empty: UnsafeBufferPointer<UInt8>?
+    }
+
+    var hot: Hot { Hot(small: small, hasPatterns: hasPatterns, empty: emptyBytes) }
+
+    /// `lookup` for the row loop: the few-keys scan inline, anything else through the map at `m`.
+    /// The same answers as `lookup(m, b)`, whose first step this repeats.
+    @inline(__always)
+    static func lookup(_ hot: Hot, _ m: UnsafeMutablePointer<ByteValueMap>, _ b: UnsafeBufferPointer<UInt8>) -> Answer {
+        if let small = hot.small {  // only when every plain key is ASCII
+            let key = ByteKeyTable.Key(b)
+            if key.count <= SmallKeys.longest && key.isASCII(b) {
+                if let (p, n) = small.find(key.folded) { return .mapped(p, n) }
+                if !hot.hasPatterns { return .unchanged }
+            }
+        }
+        return slowLookup(m, b)
+    }
+
+    @inline(never)
+    static func slowLookup(_ m: UnsafeMutablePointer<ByteValueMap>, _ b: UnsafeBufferPointer<UInt8>) -> Answer {
+        lookup(m, b)
+    }
+
+    /// `lookup` appending the mapped bytes to `out` (`.mapped`; nothing appended otherwise).
+    @inline(__always)
+    func lookup(_ b: UnsafeBufferPointer<UInt8>, into out: inout RowBuffer) -> Answer {
+        let a = lookup(b)
+        if case .mapped(let p, let n) = a { out.append(p, count: n) }
+        return a
     }
 
     /// Maps `b` by the reference route (`reference`, the map this was compiled from), remembers
     /// the answer, and appends the mapped bytes to `out`; false (nothing appended) when no key
     /// matches.
     mutating func learn(_ b: UnsafeBufferPointer<UInt8>, reference: ValueMap, into out: inout RowBuffer) -> Bool {
-        let result = reference.map(String(decoding: b, as: UTF8.self)).map { Array(MappedRecords.trim($0).utf8) }
-        if memo.count < memoLimit { memo.insert(key: b, fold: false, result: result) }
-        guard let result else { return false }
+        guard let result = learn(b, reference: reference) else { return false }
         result.withUnsafeBufferPointer { out.append($0) }
         return true
     }
 
-    /// `lookup` on the map at `m`, read in place (the row loop holds the maps as a buffer).
-    @inline(__always)
-    static func lookup(_ m: UnsafePointer<ByteValueMap>, _ b: UnsafeBufferPointer<UInt8>, into out: inout RowBuffer) -> Answer {
-        m.pointee.lookup(b, into: &out)
+    /// The reference route's answer for `b` (trimmed; nil when no key matches), remembered.
+    mutating func learn(_ b: UnsafeBufferPointer<UInt8>, reference: ValueMap) -> [UInt8]? {
+        let result = reference.map(String(decoding: b, as: UTF8.self)).map { Array(MappedRecords.trim($0).utf8) }
+        if memo.count < memoLimit { memo.insert(key: b, fold: false, result: result) }
+        return result
     }
 
     /// Both steps: true when mapped (bytes appended), false when the value passes unchanged.
@@ -84,7 +163,75 @@ struct ByteValueMap {
         case .unknown: return learn(b, reference: reference, into: &out)
         }
     }
+}
 
+/// At most `limit` plain ASCII keys of at most 16 bytes each (lower-cased, the `""` key left out:
+/// an empty cell never reaches a lookup), each held as `ByteKeyTable.Key` (its length and two
+/// words, which for up to 16 bytes say every byte) beside its trimmed result. Finding a folded
+/// value is a scan of a few entries, each rejected on its first differing compare: cheaper
+/// than hashing when the keys are few, as a coded column's are.
+struct SmallKeys {
+    static let limit = 8
+    static let longest = 16
+
+    private struct Entry {
+        var w0: UInt64, w1: UInt64
+        var count: Int
+        var result: UnsafePointer<UInt8>
+        var resultCount: Int
+    }
+    private let entries: UnsafeMutableBufferPointer<Entry>
+    /// The results' bytes, back to back.
+    private let results: UnsafeMutablePointer<UInt8>
+
+    /// Nil when there are more than `limit` keys or one is longer than `longest` bytes.
+    /// `plain`: lower-cased ASCII keys to results (`ValueMap.plain`).
+    init?(_ plain: [String: String]) {
+        // Sorted, so the layout (and any tie-break) does not depend on the dictionary's order.
+        let keys = plain.filter { !$0.key.isEmpty }.map { (Array($0.key.utf8), Array(MappedRecords.trim($0.value).utf8)) }
+            .sorted { $0.0.lexicographicallyPrecedes($1.0) }
+        guard keys.count <= Self.limit, keys.allSatisfy({ $0.0.count <= Self.longest }) else { return nil }
+        let total = keys.reduce(0) { $0 + $1.1.count }
+        results = .allocate(capacity: max(1, total))
+        entries = .allocate(capacity: keys.count)
+        var at = 0
+        for (i, (k, r)) in keys.enumerated() {
+            r.withUnsafeBufferPointer { if let p = $0.baseAddress { (results + at).initialize(from: p, count: r.count) } }
+            let key = k.withUnsafeBufferPointer { ByteKeyTable.Key($0) }
+            (entries.baseAddress! + i).initialize(to: Entry(w0: key.w0, w1: key.w1, count: k.count, result: UnsafePointer(results + at),
+                                                            resultCount: r.count))
+            at += r.count
+        }
+    }
+
+    func free() {
+        entries.deallocate()
+        results.deallocate()
+    }
+
+    var count: Int { entries.count }
+
+    /// The result of the key equal to `k` (a folded key of at most `longest` bytes), or nil.
+    @inline(__always)
+    func find(_ k: ByteKeyTable.Key) -> (UnsafePointer<UInt8>, Int)? {
+        index(k).map { result($0) }
+    }
+
+    /// Which key equals `k` (a folded key of at most `longest` bytes), or nil.
+    @inline(__always)
+    func index(_ k: ByteKeyTable.Key) -> Int? {
+        var i = 0
+        while i < entries.count {
+            let e = entries[i]
+            if e.count == k.count && e.w0 == k.w0 && e.w1 == k.w1 { return i }
+            i &+= 1
+        }
+        return nil
+    }
+
+    /// Key `i`'s result.
+    @inline(__always)
+    func result(_ i: Int) -> (UnsafePointer<UInt8>, Int) { (entries[i].result, entries[i].resultCount) }
 }
 
 /// Byte strings to results (or to "no result") in an open-addressing table, for `ByteValueMap`.
@@ -172,21 +319,33 @@ struct ByteKeyTable {
         arena.deallocate(); entries.deallocate(); slots.deallocate()
     }
 
-    enum Found { case hit, noResult, absent }
+    enum Found {
+        /// The result's bytes, in the table's memory: valid until the next `insert`.
+        case hit(UnsafePointer<UInt8>, Int)
+        case noResult, absent
+    }
 
-    /// Appends the result for `b` (whose key is `k`, folded when `fold`) to `out` (`.hit`); or
-    /// says that `b` is there without a result (`.noResult`), or not there.
+    /// The result for `b` (whose key is `k`, folded when `fold`) (`.hit`); or that `b` is there
+    /// without a result (`.noResult`), or not there.
     @inline(__always)
-    func find(_ b: UnsafeBufferPointer<UInt8>, _ k: Key, fold: Bool, into out: inout RowBuffer) -> Found {
+    func find(_ b: UnsafeBufferPointer<UInt8>, _ k: Key, fold: Bool) -> Found {
+        var copy = self
+        return withUnsafeMutablePointer(to: &copy) { Self.find($0, b, k, fold: fold) }
+    }
+
+    /// `find` on the table at `t`, read in place (a table is eight words: not copied per probe).
+    @inline(__always)
+    static func find(_ t: UnsafeMutablePointer<ByteKeyTable>, _ b: UnsafeBufferPointer<UInt8>, _ k: Key, fold: Bool) -> Found {
+        let mask = t.pointee.mask, slots = t.pointee.slots, entries = t.pointee.entries
         var i = Int(truncatingIfNeeded: Self.hash(b, k, fold: fold)) & mask
         while true {
             let s = Int(slots[i])
             if s < 0 { return .absent }
             let e = entries[s]
-            if e.w0 == k.w0 && e.w1 == k.w1 && Int(e.count) == k.count && (k.count <= 16 || middleEqual(b, e.keyStart, fold: fold)) {
+            if e.w0 == k.w0 && e.w1 == k.w1 && Int(e.count) == k.count
+                && (k.count <= 16 || t.pointee.middleEqual(b, e.keyStart, fold: fold)) {
                 guard e.hasResult else { return .noResult }
-                out.append(UnsafeBufferPointer(start: arena + Int(e.resultStart), count: Int(e.end - e.resultStart)))
-                return .hit
+                return .hit(UnsafePointer(t.pointee.arena + Int(e.resultStart)), Int(e.end - e.resultStart))
             }
             i = (i + 1) & mask
         }

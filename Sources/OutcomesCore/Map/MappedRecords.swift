@@ -29,9 +29,32 @@ public struct MappedRecord {
 
     /// The value as the source file holds it, for a contract column the mapping rewrote.
     public func original(_ column: String) -> String? {
-        guard let c = ExtractSchema.names(for: header.kind).firstIndex(of: column), rewritten & (1 << UInt64(c)) != 0,
-              let src = sourceRecord else { return nil }
-        return src.string(sourceIndex[c])
+        guard let src = sourceRecord else { return nil }
+        return Self.original(column, source: src, rewritten: rewritten, file: file)
+    }
+
+    static func original(_ column: String, source: CSVRecord, rewritten: UInt64, file: MappedFile) -> String? {
+        guard let c = ExtractSchema.names(for: file.header.kind).firstIndex(of: column), rewritten & (1 << UInt64(c)) != 0
+        else { return nil }
+        return source.string(file.sourceIndex[c])
+    }
+}
+
+/// The mapped row the caller's thread is handing on without a `MappedRecord` (the block route,
+/// `MappedRecords.forEachBlock` with a `plain` receiver), for the rejects hook of `fill`: the
+/// block's rows are noted once per block, the row's index once per row, in plain memory (no
+/// run-time exclusivity check, no reference counted per row).
+struct MappedCursor {
+    var rows: UnsafePointer<MappedBlock.Row>?
+    var records: RecordBlock.Records?
+    unowned(unsafe) var file: MappedFile?
+    /// The row being added; -1 outside `plain`.
+    var index = -1
+
+    /// The source's value of `column` when the row being added had it rewritten.
+    func original(_ column: String) -> String? {
+        guard index >= 0, let rows, let records, let file else { return nil }
+        return MappedRecord.original(column, source: records[index], rewritten: rows[index].rewritten, file: file)
     }
 }
 
@@ -70,6 +93,8 @@ public final class MappedRecords {
     public let profile: Profile?
     /// The contract's column names of `kind`, in contract order.
     let names: [String]
+    /// See `MappedCursor`; only this object's reading thread touches it.
+    let cursor: UnsafeMutablePointer<MappedCursor>
     /// Runs on the parsing thread before each block (two-thread reads only); throwing stops the
     /// read after the blocks before it, like a parser fault. A file read ahead of its turn stops
     /// this way when the load ends before the turn comes (docs/PERFORMANCE.md).
@@ -78,6 +103,13 @@ public final class MappedRecords {
     public init(source: TableSource, kind: ExtractKind, profile: Profile?) {
         self.source = source; self.kind = kind; self.profile = profile
         names = ExtractSchema.names(for: kind)
+        cursor = .allocate(capacity: 1)
+        cursor.initialize(to: MappedCursor())
+    }
+
+    deinit {
+        cursor.deinitialize(count: 1)
+        cursor.deallocate()
     }
 
     /// Reads the source: `header` once with the file's map, then `record` per data row, or
@@ -89,7 +121,8 @@ public final class MappedRecords {
     ///
     /// `plain`, when given, receives the records that pass through untouched (the mapping only
     /// found columns) instead of `record`: the same record, without building a `MappedRecord`
-    /// per row (8 million for a county's attendance).
+    /// per row (8 million for a county's attendance). On two threads it receives the rebuilt
+    /// records too, the source row then noted in `cursor` during the call.
     public func forEach(header: (HeaderMap) throws -> Void, record: (MappedRecord) throws -> Void,
                         reject: (Reject, Int) throws -> Void, plain: ((CSVRecord) throws -> Void)? = nil) throws {
         try forEach(header: header, record: record, reject: reject, plain: { try plain?($0) }, usePlain: plain != nil)
@@ -262,6 +295,30 @@ public final class MappedRecords {
         return true
     }
 
+    /// `swapMonthFirst` from the `count` bytes at `src` into the `count` bytes at `dst` (which
+    /// do not overlap them), in one pass; false, and `dst` unspecified, when there is nothing
+    /// to swap.
+    @inline(__always)
+    static func swapMonthFirst(_ src: UnsafePointer<UInt8>, count: Int, to dst: UnsafeMutablePointer<UInt8>) -> Bool {
+        @inline(__always) func digit(_ i: Int) -> Bool { i < count && src[i] &- 0x30 < 10 }
+        @inline(__always) func slash(_ i: Int) -> Bool { i < count && src[i] == 0x2F }
+        guard digit(0) else { return false }
+        let m: Int
+        if slash(1) { m = 1 } else if digit(1) && slash(2) { m = 2 } else { return false }
+        guard digit(m + 1) else { return false }
+        let d: Int
+        if slash(m + 2) { d = 1 } else if digit(m + 2) && slash(m + 3) { d = 2 } else { return false }
+        var i = 0
+        dst[i] = src[m + 1]; i += 1
+        if d == 2 { dst[i] = src[m + 2]; i += 1 }
+        dst[i] = 0x2F; i += 1
+        dst[i] = src[0]; i += 1
+        if m == 2 { dst[i] = src[1]; i += 1 }
+        // The rest (the slash before the year, the year, anything after) as it is.
+        RowBuffer.copy(dst + i, src + i, count &- i)
+        return true
+    }
+
     static func trim(_ s: String) -> String { s.trimmingCharacters(in: CharacterSet(charactersIn: " \t")) }
 }
 
@@ -308,9 +365,14 @@ extension MappedRecords {
         }
         try forEach(header: { h in
             batch = try make(h)
+            let cursor = self.cursor
             batch!.spool.amend = { r in
                 if r.sheet == nil { r.sheet = sheet }
-                if let m = current.pointee?.pointee, m.rewritten != 0, let o = m.original(r.column) { r.value = o }
+                if let m = current.pointee?.pointee {
+                    if m.rewritten != 0, let o = m.original(r.column) { r.value = o }
+                } else if let o = cursor.pointee.original(r.column) {
+                    r.value = o
+                }
             }
         }, record: { m in
             try withUnsafePointer(to: m) { row in
