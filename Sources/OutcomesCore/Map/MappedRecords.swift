@@ -269,20 +269,27 @@ public final class MappedRecords {
         return Set(ExtractSchema.names(for: kind).indices.filter { dated.contains(ExtractSchema.names(for: kind)[$0]) })
     }
 
+    /// The lengths of the month and the day when the `count` bytes at `p` start with one or two
+    /// digits, a slash, one or two digits and a slash (`M/D/…`); nil otherwise.
+    @inline(__always)
+    static func monthFirstLengths(_ p: UnsafePointer<UInt8>, count: Int) -> (month: Int, day: Int)? {
+        @inline(__always) func digit(_ i: Int) -> Bool { i < count && p[i] &- 0x30 < 10 }
+        @inline(__always) func slash(_ i: Int) -> Bool { i < count && p[i] == 0x2F }
+        guard digit(0) else { return nil }
+        let m: Int
+        if slash(1) { m = 1 } else if digit(1) && slash(2) { m = 2 } else { return nil }
+        guard digit(m + 1) else { return nil }
+        let d: Int
+        if slash(m + 2) { d = 1 } else if digit(m + 2) && slash(m + 3) { d = 2 } else { return nil }
+        return (m, d)
+    }
+
     /// Rewrites `M/D/YYYY…` in the `count` bytes at `p` as `D/M/YYYY…` so the contract's
     /// day-first reading gives the month-first date (PROFILES.md 5); ISO dates and other text are
     /// left alone. Returns true when it swapped.
     @inline(__always)
     static func swapMonthFirst(_ p: UnsafeMutablePointer<UInt8>, count: Int) -> Bool {
-        @inline(__always) func digit(_ i: Int) -> Bool { i < count && p[i] &- 0x30 < 10 }
-        @inline(__always) func slash(_ i: Int) -> Bool { i < count && p[i] == 0x2F }
-        // One or two digits, a slash, one or two digits, a slash.
-        guard digit(0) else { return false }
-        let m: Int
-        if slash(1) { m = 1 } else if digit(1) && slash(2) { m = 2 } else { return false }
-        guard digit(m + 1) else { return false }
-        let d: Int
-        if slash(m + 2) { d = 1 } else if digit(m + 2) && slash(m + 3) { d = 2 } else { return false }
+        guard let (m, d) = monthFirstLengths(p, count: count) else { return false }
         // In place, without allocating: day digits, slash, month digits (same length overall).
         let m0 = p[0], m1 = p[m - 1]
         let d0 = p[m + 1], d1 = p[m + d]
@@ -300,14 +307,7 @@ public final class MappedRecords {
     /// to swap.
     @inline(__always)
     static func swapMonthFirst(_ src: UnsafePointer<UInt8>, count: Int, to dst: UnsafeMutablePointer<UInt8>) -> Bool {
-        @inline(__always) func digit(_ i: Int) -> Bool { i < count && src[i] &- 0x30 < 10 }
-        @inline(__always) func slash(_ i: Int) -> Bool { i < count && src[i] == 0x2F }
-        guard digit(0) else { return false }
-        let m: Int
-        if slash(1) { m = 1 } else if digit(1) && slash(2) { m = 2 } else { return false }
-        guard digit(m + 1) else { return false }
-        let d: Int
-        if slash(m + 2) { d = 1 } else if digit(m + 2) && slash(m + 3) { d = 2 } else { return false }
+        guard let (m, d) = monthFirstLengths(src, count: count) else { return false }
         var i = 0
         dst[i] = src[m + 1]; i += 1
         if d == 2 { dst[i] = src[m + 2]; i += 1 }

@@ -38,15 +38,11 @@ final class AttendanceReadAhead: @unchecked Sendable {
         let args = UncheckedBox(value: (profile, rules))
         let thread = Thread { [self] in
             let (profile, rules) = args.value
-            var hasher = SHA256()
             let r: Result<(batch: AttendanceBatch, sha256: String), Error>
             do {
-                // The observer runs on the parsing thread; `hasher` is read only after the read.
-                let source = try TableSources.open(path: path, profile: profile, bufferSize: bufferSize, rawObserver: { bytes in
-                    hasher.update(bufferPointer: bytes)
-                    self.progress.bytes(bytes.count)
-                }, parseThreadBlockSize: blockSize)
-                let mapped = MappedRecords(source: source, kind: .attendance, profile: profile)
+                let file = try HashedRead(path: path, kind: .attendance, profile: profile, bufferSize: bufferSize,
+                                          parseThreadBlockSize: blockSize, bytes: { self.progress.bytes($0) })
+                let mapped = file.mapped
                 let relay = self.relay, name = self.name, spool = self.spool
                 mapped.blockCheck = { if relay.isCancelled { throw CallerRelay<AttendanceSink>.Cancelled() } }
                 let b = try mapped.fill { h in
@@ -55,7 +51,7 @@ final class AttendanceReadAhead: @unchecked Sendable {
                 }
                 // The last spill written: its failure is the file's, as on one thread.
                 try relay.settle()
-                r = .success((b, Loader.hex(hasher.finalize())))
+                r = .success((b, file.sha256))
             } catch {
                 // A spill still being written when the read failed came before the failure: on
                 // one thread its error would have stopped the read first.
@@ -100,15 +96,8 @@ extension Loader {
     /// or more and files come before it; not when the load log shows it loaded already (it will
     /// be skipped unread at its turn).
     func startReadAhead(plan: LoadPlan, folder: String) -> AttendanceReadAhead? {
-        guard write, let store, threads > 1,
-              let i = plan.items.firstIndex(where: { $0.kind == .attendance && $0.source == nil }), i > 0 else { return nil }
-        let item = plan.items[i]
-        guard !item.name.lowercased().hasSuffix(".xlsx") else { return nil }
-        let path = (folder as NSString).appendingPathComponent(item.name)
-        let identity = FileIdentity(path: path)
-        if !verifyUnchanged, let identity, (try? store.loggedSHA256(file: item.name, identity: identity)) != nil {
-            return nil
-        }
+        guard let i = plan.items.firstIndex(where: { $0.kind == .attendance && $0.source == nil }), i > 0,
+              let (item, path, identity) = readAheadCandidate(plan.items[i], folder: folder) else { return nil }
         let ahead = AttendanceReadAhead(name: item.name, identity: identity,
                                         spool: RejectSpool(file: item.name, memoryLimit: rejectMemoryLimit),
                                         progress: progress)
@@ -122,24 +111,8 @@ extension Loader {
     /// `loadFile`'s attendance case, the rows already read.
     func loadAttendance(_ ahead: AttendanceReadAhead, identity: FileIdentity?, store: Store) throws -> FileLoadResult {
         ahead.progress.claim(.fileStarted(ahead.name, kind: .attendance, bytes: Int(identity?.size ?? 0)))
-        let name = ahead.name, spool = ahead.spool
-        var result = FileLoadResult(file: name, kind: .attendance, sha256: "")
-        let afterSpill = self.afterSpill
-        try store.transactionCommitting(if: { w in
-            let sink = try AttendanceSink(w, onSpill: afterSpill.map { hook in { try hook(name) } })
-            let (b, sha) = try ahead.collect(sink: sink)
-            result.rowsRead = b.rowsRead; result.rowsRejected = spool.count; result.rowsLoaded = b.rowsRead - spool.count
-            result.linesRead = b.linesRead; result.linesRejected = b.linesRejected
-            result.sha256 = sha
-            if try w.wasLoaded(sha256: result.sha256) { result.unchanged = true; return false }
-            if isOverLimit(result) { return false }
-            try b.finish()
-            try afterWrite?(name)
-            try logLoaded(result, w, identity: identity, spool: spool)
-            return true
-        })
-        if result.unchanged { try noteUnchanged(result, identity: identity, store: store) }
-        return result
+        return try storeAttendance(name: ahead.name, identity: identity, spool: ahead.spool, store: store,
+                                   read: ahead.collect(sink:))
     }
 }
 
@@ -246,18 +219,26 @@ extension Loader {
     /// Starts reading the first feedback CSV after `index` ahead, with the episode ids `known`
     /// now; not when the load log shows it loaded already.
     func startRowsReadAhead(plan: LoadPlan, folder: String, after index: Int, known: Set<String>) -> RowsReadAhead? {
-        guard write, let store, threads > 1,
-              let i = plan.items[(index + 1)...].firstIndex(where: { $0.kind == .feedback && $0.source == nil }) else { return nil }
-        let item = plan.items[i]
-        guard !item.name.lowercased().hasSuffix(".xlsx") else { return nil }
+        guard let i = plan.items[(index + 1)...].firstIndex(where: { $0.kind == .feedback && $0.source == nil }),
+              let (item, path, identity) = readAheadCandidate(plan.items[i], folder: folder) else { return nil }
+        let ahead = RowsReadAhead(name: item.name, kind: item.kind, identity: identity, known: known,
+                                  spool: RejectSpool(file: item.name, memoryLimit: rejectMemoryLimit), progress: progress)
+        ahead.start(loader: self, path: path, profile: item.profile)
+        return ahead
+    }
+}
+
+extension Loader {
+    /// `item` with its path and identity when it may be read ahead: this load writes on two
+    /// threads or more, the file is a CSV (a workbook is read on one thread), and the load log
+    /// does not show it loaded already (it will be skipped unread at its turn).
+    func readAheadCandidate(_ item: LoadPlan.Item, folder: String) -> (LoadPlan.Item, String, FileIdentity?)? {
+        guard write, let store, threads > 1, !item.name.lowercased().hasSuffix(".xlsx") else { return nil }
         let path = (folder as NSString).appendingPathComponent(item.name)
         let identity = FileIdentity(path: path)
         if !verifyUnchanged, let identity, (try? store.loggedSHA256(file: item.name, identity: identity)) != nil {
             return nil
         }
-        let ahead = RowsReadAhead(name: item.name, kind: item.kind, identity: identity, known: known,
-                                  spool: RejectSpool(file: item.name, memoryLimit: rejectMemoryLimit), progress: progress)
-        ahead.start(loader: self, path: path, profile: item.profile)
-        return ahead
+        return (item, path, identity)
     }
 }

@@ -217,40 +217,37 @@ public struct Loader {
             return try storeRows(rows, identity: identity)
         }
         let progress = self.progress
-        var hasher = SHA256()
-        // With a parsing thread the observer runs there; `hasher` is read only after the reader is done.
-        let source = try TableSources.open(path: path, profile: profile, bufferSize: bufferSize, rawObserver: { bytes in
-            hasher.update(bufferPointer: bytes)
-            progress?(.bytes(bytes.count))
-        }, parseThreadBlockSize: threads > 1 ? parseBlockSize : nil)
-        let mapped = MappedRecords(source: source, kind: kind, profile: profile)
-        // A workbook is read through its zip directory, not as a byte stream, so it is hashed whole first.
-        let workbookSHA: String? = source is CSVTable ? nil : try Self.sha256(path: path)
-        var result = FileLoadResult(file: name, kind: kind, sha256: "")
-        func finish(read: Int, lines: (read: Int, rejected: Int)) {
-            result.rowsRead = read; result.rowsRejected = spool.count; result.rowsLoaded = read - spool.count
-            result.linesRead = lines.read; result.linesRejected = lines.rejected
-            result.sha256 = workbookSHA ?? Self.hex(hasher.finalize())
-        }
-        func read(sink: AttendanceSink?) throws -> AttendanceBatch {
-            try mapped.fill { h in
+        let file = try HashedRead(path: path, kind: kind, profile: profile, bufferSize: bufferSize,
+                                  parseThreadBlockSize: threads > 1 ? parseBlockSize : nil,
+                                  bytes: progress.map { p in { p(.bytes($0)) } })
+        func read(sink: AttendanceSink?) throws -> (batch: AttendanceBatch, sha256: String) {
+            let b = try file.mapped.fill { h in
                 AttendanceBatch(AttendanceValidator(file: name, header: h, rules: rules),
                                 capacity: attendanceCapacity, sink: sink, spool: spool)
             }
+            return (b, file.sha256)
         }
         guard self.write, let store else {
-            let b = try read(sink: nil)
-            finish(read: b.rowsRead, lines: (b.linesRead, b.linesRejected))
-            return result
+            let (b, sha) = try read(sink: nil)
+            return FileLoadResult(file: name, kind: kind, sha256: sha, rowsRead: b.rowsRead, rejected: spool.count,
+                                  lines: (b.linesRead, b.linesRejected))
         }
-        // Read inside the file's transaction: a batch too big for memory spills to the store
-        // as it goes, and a failure, a file over the reject limit or content loaded before
-        // rolls all of it back.
+        return try storeAttendance(name: name, identity: identity, spool: spool, store: store, read: read(sink:))
+    }
+
+    /// An attendance file's transaction, whichever thread read it: `read` gives the batch (a
+    /// batch too big for memory spills to the store through the sink as it goes) and the file's
+    /// SHA-256; a failure, a file over the reject limit or content loaded before rolls all of it
+    /// back.
+    func storeAttendance(name: String, identity: FileIdentity?, spool: RejectSpool, store: Store,
+                         read: (AttendanceSink) throws -> (batch: AttendanceBatch, sha256: String)) throws -> FileLoadResult {
+        var result = FileLoadResult(file: name, kind: .attendance, sha256: "")
         let afterSpill = self.afterSpill
         try store.transactionCommitting(if: { w in
             let sink = try AttendanceSink(w, onSpill: afterSpill.map { hook in { try hook(name) } })
-            let b = try read(sink: sink)
-            finish(read: b.rowsRead, lines: (b.linesRead, b.linesRejected))
+            let (b, sha) = try read(sink)
+            result = FileLoadResult(file: name, kind: .attendance, sha256: sha, rowsRead: b.rowsRead,
+                                    rejected: spool.count, lines: (b.linesRead, b.linesRejected))
             if try w.wasLoaded(sha256: result.sha256) { result.unchanged = true; return false }
             if isOverLimit(result) { return false }
             try b.finish()
@@ -280,21 +277,13 @@ public struct Loader {
     func readRows(path: String, name: String, kind: ExtractKind, profile: Profile?, known: Set<String>,
                   spool: RejectSpool, progress: ((LoadEvent) -> Void)?,
                   blockCheck: (() throws -> Void)? = nil) throws -> RowsRead {
-        var hasher = SHA256()
-        // With a parsing thread the observer runs there; `hasher` is read only after the reader is done.
-        let source = try TableSources.open(path: path, profile: profile, bufferSize: bufferSize, rawObserver: { bytes in
-            hasher.update(bufferPointer: bytes)
-            progress?(.bytes(bytes.count))
-        }, parseThreadBlockSize: threads > 1 ? parseBlockSize : nil)
-        let mapped = MappedRecords(source: source, kind: kind, profile: profile)
+        let file = try HashedRead(path: path, kind: kind, profile: profile, bufferSize: bufferSize,
+                                  parseThreadBlockSize: threads > 1 ? parseBlockSize : nil,
+                                  bytes: progress.map { p in { p(.bytes($0)) } })
+        let mapped = file.mapped
         mapped.blockCheck = blockCheck
-        // A workbook is read through its zip directory, not as a byte stream, so it is hashed whole first.
-        let workbookSHA: String? = source is CSVTable ? nil : try Self.sha256(path: path)
-        var result = FileLoadResult(file: name, kind: kind, sha256: "")
-        func finish(read: Int, lines: (read: Int, rejected: Int)) {
-            result.rowsRead = read; result.rowsRejected = spool.count; result.rowsLoaded = read - spool.count
-            result.linesRead = lines.read; result.linesRejected = lines.rejected
-            result.sha256 = workbookSHA ?? Self.hex(hasher.finalize())
+        func result(_ read: Int, _ lines: (read: Int, rejected: Int)) -> FileLoadResult {
+            FileLoadResult(file: name, kind: kind, sha256: file.sha256, rowsRead: read, rejected: spool.count, lines: lines)
         }
         switch kind {
         case .attendance:
@@ -305,23 +294,20 @@ public struct Loader {
             let b = try mapped.fill({ FileBatch(EpisodeValidator(file: name, header: $0, rules: rules), spool: spool) }, accepted: { m in
                 codes.note(gender: m.record.string(m.header.fieldIndex[g]), ethnicity: m.record.string(m.header.fieldIndex[e]))
             })
-            finish(read: b.rowsRead, lines: (b.linesRead, b.linesRejected))
-            return RowsRead(result: result, spool: spool, warnings: codes.warnings(file: name),
+            return RowsRead(result: result(b.rowsRead, (b.linesRead, b.linesRejected)), spool: spool, warnings: codes.warnings(file: name),
                             episodeIDs: b.rows.map(\.episodeID), write: { try $0.upsert(episodes: b.rows, file: name) })
         case .outcomes:
             let b = try mapped.fill {
                 FileBatch(OutcomeValidator(file: name, header: $0, rules: rules), isKnownEpisode: { known.contains($0) },
                           spool: spool)
             }
-            finish(read: b.rowsRead, lines: (b.linesRead, b.linesRejected))
-            return RowsRead(result: result, spool: spool, write: { try $0.upsert(outcomes: b.rows, file: name) })
+            return RowsRead(result: result(b.rowsRead, (b.linesRead, b.linesRejected)), spool: spool, write: { try $0.upsert(outcomes: b.rows, file: name) })
         case .feedback:
             let b = try mapped.fill {
                 FileBatch(FeedbackValidator(file: name, header: $0, rules: rules), isKnownEpisode: { known.contains($0) },
                           spool: spool)
             }
-            finish(read: b.rowsRead, lines: (b.linesRead, b.linesRejected))
-            return RowsRead(result: result, spool: spool, write: { try $0.upsert(feedback: b.rows, file: name) })
+            return RowsRead(result: result(b.rowsRead, (b.linesRead, b.linesRejected)), spool: spool, write: { try $0.upsert(feedback: b.rows, file: name) })
         }
     }
 
