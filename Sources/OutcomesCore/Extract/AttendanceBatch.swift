@@ -223,24 +223,34 @@ public struct AttendanceBatch {
         sortByKey(&order)
         var out = Spill()
         out.reserve(order.count)
+        var days: [Int] = []
+        days.reserveCapacity(order.count)
         for w in order {
             let k = keys[w]
             out.children.append(children.strings[Int(k.child)])
             out.schools.append(schools.strings[Int(k.school)])
             out.months.append(k.month)
-            appendPacked(w, to: &out.marks)
-            out.markEnds.append(out.marks.count)
-            encodeLines(w, to: &out.lines)
-            out.lineEnds.append(out.lines.count)
+            let m = Month(index: Int(k.month))
+            days.append(Days.daysInMonth(year: m.year, month: m.month))
             let c = Int(k.child)
             if c >= spilledBits.count {
                 spilledBits.append(contentsOf: repeatElement(0, count: c + 1 - spilledBits.count))
             }
             spilledBits[c] |= Self.bit(k)
             keys[w] = Self.freeKey
-            let base = w * Self.slots
-            for i in base..<base + Self.slots { marks[i] = 0; lines[i] = 0 }
             freeSlots.append(Int32(w))
+        }
+        // The marks packed and the first lines encoded straight from the slots, which are then
+        // cleared: on the reading thread, so done on raw buffers, one copy per entry (element by
+        // element appends were most of a spill's time there; docs/PERFORMANCE.md).
+        marks.withUnsafeMutableBufferPointer { m in
+            lines.withUnsafeMutableBufferPointer { l in
+                for (i, w) in order.enumerated() {
+                    let base = w * Self.slots
+                    Self.takeEntry(marks: m.baseAddress! + base, lines: l.baseAddress! + base, sessions: 2 * days[i],
+                                   into: &out)
+                }
+            }
         }
         spilled += order.count
         monthIndex.rebuild(keys: keys)
@@ -249,19 +259,55 @@ public struct AttendanceBatch {
         return out
     }
 
+    /// Appends one entry's marks as stored (`pack`) and its first lines as staged to `out`, and
+    /// clears its slots. The staged form (read back by `decodeLines`): a 64-bit little-endian
+    /// mask of the slots this file set, then each set slot's line as a LEB128 varint of its
+    /// zigzag difference from the previous.
+    private static func takeEntry(marks m: UnsafeMutablePointer<UInt8>, lines l: UnsafeMutablePointer<Int32>,
+                                  sessions n: Int, into out: inout Spill) {
+        // At most 8 bytes of mask and a 5-byte varint (a zigzagged 32-bit difference) a slot.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8 + 5 * slots) { buf in
+            let b = buf.baseAddress!
+            for s in 0..<n {
+                let v = m[s]
+                b[s] = StoreSchema.noMark &+ (v == stored ? 0 : v)
+            }
+            out.marks.append(contentsOf: UnsafeBufferPointer(start: b, count: n))
+            out.markEnds.append(out.marks.count)
+            var mask: UInt64 = 0
+            var p = 8
+            var prev: Int64 = 0
+            for s in 0..<slots where m[s] != 0 {
+                mask |= 1 << UInt64(s)
+                let line = Int64(l[s])
+                let d = line - prev
+                prev = line
+                var z = UInt64(bitPattern: (d << 1) ^ (d >> 63))
+                while z >= 0x80 { b[p] = UInt8(z & 0x7F) | 0x80; p += 1; z >>= 7 }
+                b[p] = UInt8(z); p += 1
+            }
+            for i in 0..<8 { b[i] = UInt8(truncatingIfNeeded: mask >> UInt64(8 * i)) }
+            out.lines.append(contentsOf: UnsafeBufferPointer(start: b, count: p))
+            out.lineEnds.append(out.lines.count)
+        }
+        m.update(repeating: 0, count: slots)
+        l.update(repeating: 0, count: slots)
+    }
+
     /// One spill's month entries, in key order, owning everything it writes: it can be written on
     /// another thread while the batch it came from fills again.
     struct Spill: Sendable {
         var children: [String] = [], schools: [String] = [], months: [Int32] = []
         /// Each entry's marks as stored (`2 × days-in-month` bytes), ending at `markEnds[i]`.
         var marks: [UInt8] = [], markEnds: [Int] = []
-        /// Each entry's staged first lines (`encodeLines`), ending at `lineEnds[i]`.
+        /// Each entry's staged first lines (`takeEntry`), ending at `lineEnds[i]`.
         var lines: [UInt8] = [], lineEnds: [Int] = []
 
         mutating func reserve(_ n: Int) {
             children.reserveCapacity(n); schools.reserveCapacity(n); months.reserveCapacity(n)
             markEnds.reserveCapacity(n); lineEnds.reserveCapacity(n)
             marks.reserveCapacity(n * AttendanceBatch.slots)
+            lines.reserveCapacity(n * 48)
         }
 
         /// Each entry's month written (merged) and its first lines staged, in key order, then the
@@ -317,14 +363,6 @@ public struct AttendanceBatch {
         }
     }
 
-    private func appendPacked(_ w: Int, to out: inout [UInt8]) {
-        let m = Month(index: Int(keys[w].month))
-        let n = 2 * Days.daysInMonth(year: m.year, month: m.month)
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: n))
-        out.withUnsafeMutableBufferPointer { p in pack(w, n, into: UnsafeMutableBufferPointer(rebasing: p[start..<start + n])) }
-    }
-
     /// Writes every entry still in memory, in key order, and ends the staging. The batch must not
     /// be added to afterwards.
     public func finish() throws {
@@ -333,26 +371,6 @@ public struct AttendanceBatch {
         sortByKey(&order)
         for w in order { try write(w, to: sink) }
         try sink.finish()
-    }
-
-    /// An entry's first lines as staged, appended to `out`: a 64-bit little-endian mask of the
-    /// slots this file set, then each set slot's line as a LEB128 varint of its zigzag
-    /// difference from the previous.
-    private func encodeLines(_ w: Int, to out: inout [UInt8]) {
-        let start = out.count
-        var mask: UInt64 = 0
-        out.append(contentsOf: [0, 0, 0, 0, 0, 0, 0, 0])
-        var prev: Int64 = 0
-        for s in 0..<Self.slots where marks[w * Self.slots + s] != 0 {
-            mask |= 1 << UInt64(s)
-            let line = Int64(lines[w * Self.slots + s])
-            let d = line - prev
-            prev = line
-            var z = UInt64(bitPattern: (d << 1) ^ (d >> 63))
-            while z >= 0x80 { out.append(UInt8(z & 0x7F) | 0x80); z >>= 7 }
-            out.append(UInt8(z))
-        }
-        for i in 0..<8 { out[start + i] = UInt8(truncatingIfNeeded: mask >> UInt64(8 * i)) }
     }
 
     static func decodeLines(_ b: [UInt8], _ set: (Int, Int32) -> Void) {

@@ -68,11 +68,13 @@ final class MultiRowInsert {
         }
     }
 
-    /// Steps the full statement: SQLite's result code (`SQLITE_DONE` when written), the
-    /// statement reset either way. A failed statement wrote none of its rows.
-    func stepMany() -> Int32 {
+    /// Steps the full statement: SQLite's result code (`SQLITE_DONE` when written) and the rows
+    /// it wrote (`sqlite3_changes`), the statement reset either way. A plain `INSERT` that fails
+    /// wrote none of its rows; an `INSERT OR FAIL` keeps the rows before the one that failed.
+    func stepMany() -> (rc: Int32, written: Int) {
         let rc = sqlite3_step(many.stmt)
+        let written = Int(sqlite3_changes64(many.db.sqliteConnection))
         sqlite3_reset(many.stmt)
-        return rc
+        return (rc, written)
     }
 }

@@ -94,15 +94,23 @@ public struct StoreWriter {
 /// The attendance UPSERT: a session already stored is replaced by the new row's mark; slots the
 /// new row leaves `'0'` keep their stored mark.
 ///
-/// Rows are written `MultiRowInsert.defaultRows` at a time by one plain insert (docs/PERFORMANCE.md
-/// "The store's writes"), which is every row of a first load or of a new month. When one of them
-/// is stored already (a later file delivering a month again, or a month a spilled batch meets
-/// again), the insert fails on the key and writes nothing, and those rows go one at a time: a new
-/// key is inserted; a stored key's marks are read, merged here and the row is updated with the
-/// merged marks and their counts (rather than an `ON CONFLICT DO UPDATE` calling SQL functions
-/// that merged the two months once per column). Either way each row is written as if alone, so
-/// the rows written between two `flush()`es must have different keys (a batch writes each of its
-/// keys once per spill or finish), and `flush()` must come before the table is read.
+/// Rows are written `MultiRowInsert.defaultRows` at a time by one `INSERT OR FAIL`
+/// (docs/PERFORMANCE.md "The store's writes"), which writes every row of a first load or of a new
+/// month. When one of them is stored already (a later file delivering a month again, or a month a
+/// spilled batch meets again), the insert stops at that row, keeping the rows before it, and the
+/// rows from that one on go one at a time: a new key is inserted; a stored key's marks are read,
+/// merged here and the row is updated with the merged marks and their counts (rather than an `ON
+/// CONFLICT DO UPDATE` calling SQL functions that merged the two months once per column). Either
+/// way each row is written as if alone, in order, so the rows written between two `flush()`es
+/// must have different keys (a batch writes each of its keys once per spill or finish), and
+/// `flush()` must come before the table is read.
+///
+/// `OR FAIL` rather than a plain `INSERT` (which undoes the whole statement when a row fails):
+/// a statement that may undo some of its own rows makes SQLite copy every page it changes that
+/// existed before it into a statement journal, a temporary file once it passes 64 KiB. Months
+/// written in key order into an empty table change few such pages, but a spilled batch's later
+/// months land all over the pages written before them (docs/PERFORMANCE.md "The spill's
+/// writes"), and at four times a county's attendance that journal was 44,000 page copies.
 final class AttendanceUpsert {
     let db: Database
     let insert: Prepared
@@ -122,7 +130,7 @@ final class AttendanceUpsert {
               sessions_authorised = ?7, sessions_unauthorised = ?8, sessions_not_possible = ?9
             WHERE child_id = ?1 AND school_urn = ?2 AND month = ?3
             """)
-        rows = try MultiRowInsert(db, "INSERT INTO attendance_months", columns: 9)
+        rows = try MultiRowInsert(db, "INSERT OR FAIL INTO attendance_months", columns: 9)
         pending.reserveCapacity(rows.rowsPerStatement)
     }
 
@@ -142,20 +150,27 @@ final class AttendanceUpsert {
                 let start = i == 0 ? 0 : pending[i - 1].end
                 return UnsafeBufferPointer(rebasing: all[start..<pending[i].end])
             }
+            var from = 0
             if pending.count == rows.rowsPerStatement {
                 for (i, p) in pending.enumerated() {
                     Self.bind(rows.many, at: Int32(i * rows.columns), child: p.child, school: p.school, month: p.month,
                               marks: marks(i))
                 }
-                let rc = rows.stepMany()
+                let (rc, written) = rows.stepMany()
                 if rc == SQLITE_DONE { return }
-                // Any other failure than a stored key throws below, from the row that meets it.
+                // Any other failure than a stored key throws (the file's transaction is undone).
                 guard rc & 0xFF == SQLITE_CONSTRAINT else {
                     throw DatabaseError(resultCode: ResultCode(rawValue: rc),
                                         message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
                 }
+                // The rows before the stored key are written, as one at a time would have written
+                // them; the rest go one at a time from it.
+                from = min(max(written, 0), pending.count - 1)
             }
-            for (i, p) in pending.enumerated() { try writeOne(child: p.child, school: p.school, month: p.month, marks: marks(i)) }
+            for i in from..<pending.count {
+                let p = pending[i]
+                try writeOne(child: p.child, school: p.school, month: p.month, marks: marks(i))
+            }
         }
     }
 
@@ -209,11 +224,18 @@ final class AttendanceUpsert {
 /// TEMP staging table (on disk, not in memory) in case the key comes back later in the file.
 /// The staging table is created on the first spill and dropped by `finish()`, so a file that fits
 /// in memory never touches it; a rollback removes it with everything else.
+///
+/// The staging table holds the keys spilled and not back in memory: a key that comes back is
+/// read and deleted (`staged`), and staged again if it spills again. So each staging write is a
+/// plain one-row `INSERT` of a new key, which needs no statement journal (an `INSERT OR
+/// REPLACE` may delete a row as well as insert one, and SQLite then copies every page it changes
+/// into a statement journal first; docs/PERFORMANCE.md "The spill's writes").
 public final class AttendanceSink {
     let db: Database
     let upsert: AttendanceUpsert
     private var stageInsert: Prepared?
     private var stageLookup: Prepared?
+    private var stageDelete: Prepared?
     /// Called after each spill (test hook: throwing simulates a failure part-way through a file).
     let onSpill: (() throws -> Void)?
     static let table = "temp.outcomes_attendance_staging"
@@ -234,8 +256,9 @@ public final class AttendanceSink {
                 CREATE TABLE \(Self.table) (child_id TEXT NOT NULL, school_urn TEXT NOT NULL, month INTEGER NOT NULL,
                   lines BLOB NOT NULL, PRIMARY KEY (child_id, school_urn, month)) WITHOUT ROWID
                 """)
-            stageInsert = try Prepared(db, "INSERT OR REPLACE INTO \(Self.table) VALUES (?,?,?,?)")
+            stageInsert = try Prepared(db, "INSERT INTO \(Self.table) VALUES (?,?,?,?)")
             stageLookup = try Prepared(db, "SELECT lines FROM \(Self.table) WHERE child_id = ? AND school_urn = ? AND month = ?")
+            stageDelete = try Prepared(db, "DELETE FROM \(Self.table) WHERE child_id = ? AND school_urn = ? AND month = ?")
         }
         let st = stageInsert!
         st.text(1, child); st.text(2, school); st.int(3, Int(month))
@@ -243,19 +266,29 @@ public final class AttendanceSink {
         try st.step()
     }
 
-    /// The staged first lines of a spilled key, if it was spilled.
+    /// The staged first lines of a spilled key, if it was spilled; the key is then back in the
+    /// batch, and its staged row is deleted.
     func staged(child: String, school: String, month: Int32) throws -> [UInt8]? {
-        guard let st = stageLookup else { return nil }
+        guard let st = stageLookup, let del = stageDelete else { return nil }
         st.text(1, child); st.text(2, school); st.int(3, Int(month))
-        defer { sqlite3_reset(st.stmt) }
-        let rc = sqlite3_step(st.stmt)
-        if rc == SQLITE_DONE { return nil }
-        guard rc == SQLITE_ROW else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        let found: [UInt8]
+        do {
+            defer { sqlite3_reset(st.stmt) }
+            let rc = sqlite3_step(st.stmt)
+            if rc == SQLITE_DONE { return nil }
+            guard rc == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            let n = Int(sqlite3_column_bytes(st.stmt, 0))
+            if n > 0, let p = sqlite3_column_blob(st.stmt, 0) {
+                found = Array(UnsafeRawBufferPointer(start: p, count: n))
+            } else {
+                found = []
+            }
         }
-        let n = Int(sqlite3_column_bytes(st.stmt, 0))
-        guard n > 0, let p = sqlite3_column_blob(st.stmt, 0) else { return [] }
-        return Array(UnsafeRawBufferPointer(start: p, count: n))
+        del.text(1, child); del.text(2, school); del.int(3, Int(month))
+        try del.step()
+        return found
     }
 
     /// The end of a spill: its months are all written before the hook runs.
@@ -268,7 +301,7 @@ public final class AttendanceSink {
     func finish() throws {
         try upsert.flush()
         guard stageInsert != nil else { return }
-        stageInsert = nil; stageLookup = nil
+        stageInsert = nil; stageLookup = nil; stageDelete = nil
         try db.execute(sql: "DROP TABLE \(Self.table)")
     }
 }
