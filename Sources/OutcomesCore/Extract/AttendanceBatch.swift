@@ -182,9 +182,8 @@ public struct AttendanceBatch {
         let c = Int(key.child)
         if bounded, c < spilledBits.count, spilledBits[c] & Self.bit(key) != 0 {
             var staged: [UInt8]?
-            try withSink { b, sink in
-                staged = try sink.staged(child: b.children.strings[c], school: b.schools.strings[Int(key.school)],
-                                         month: key.month)
+            try withSink { _, sink in
+                staged = try sink.staged(child: key.child, school: key.school, month: key.month)
             }
             if let blob = staged {
                 Self.decodeLines(blob) { slot, line in
@@ -229,6 +228,8 @@ public struct AttendanceBatch {
             let k = keys[w]
             out.children.append(children.strings[Int(k.child)])
             out.schools.append(schools.strings[Int(k.school)])
+            out.childIDs.append(k.child)
+            out.schoolIDs.append(k.school)
             out.months.append(k.month)
             let m = Month(index: Int(k.month))
             days.append(Days.daysInMonth(year: m.year, month: m.month))
@@ -298,6 +299,8 @@ public struct AttendanceBatch {
     /// another thread while the batch it came from fills again.
     struct Spill: Sendable {
         var children: [String] = [], schools: [String] = [], months: [Int32] = []
+        /// The batch's numbers for each entry's child and school: the staging table's key.
+        var childIDs: [Int32] = [], schoolIDs: [Int32] = []
         /// Each entry's marks as stored (`2 × days-in-month` bytes), ending at `markEnds[i]`.
         var marks: [UInt8] = [], markEnds: [Int] = []
         /// Each entry's staged first lines (`takeEntry`), ending at `lineEnds[i]`.
@@ -305,6 +308,7 @@ public struct AttendanceBatch {
 
         mutating func reserve(_ n: Int) {
             children.reserveCapacity(n); schools.reserveCapacity(n); months.reserveCapacity(n)
+            childIDs.reserveCapacity(n); schoolIDs.reserveCapacity(n)
             markEnds.reserveCapacity(n); lineEnds.reserveCapacity(n)
             marks.reserveCapacity(n * AttendanceBatch.slots)
             lines.reserveCapacity(n * 48)
@@ -320,7 +324,7 @@ public struct AttendanceBatch {
                         let m1 = markEnds[i], l1 = lineEnds[i]
                         try sink.write(child: children[i], school: schools[i], month: Month(index: Int(months[i])),
                                        marks: UnsafeBufferPointer(rebasing: m[m0..<m1]))
-                        try sink.stage(child: children[i], school: schools[i], month: months[i],
+                        try sink.stage(child: childIDs[i], school: schoolIDs[i], month: months[i],
                                        lines: UnsafeBufferPointer(rebasing: l[l0..<l1]))
                         m0 = m1; l0 = l1
                     }

@@ -229,7 +229,11 @@ final class AttendanceUpsert {
 /// read and deleted (`staged`), and staged again if it spills again. So each staging write is a
 /// plain one-row `INSERT` of a new key, which needs no statement journal (an `INSERT OR
 /// REPLACE` may delete a row as well as insert one, and SQLite then copies every page it changes
-/// into a statement journal first; docs/PERFORMANCE.md "The spill's writes").
+/// into a statement journal first; docs/PERFORMANCE.md "The spill's writes"). It is keyed by the
+/// batch's numbers for the child and the school (given in the order the file first names them),
+/// not by their text: the table lives only as long as the file's batch, and in an export
+/// ordered by pupil each spill's keys then come after the keys staged before them, so the
+/// inserts fill the table's last pages instead of every page of it in turn.
 public final class AttendanceSink {
     let db: Database
     let upsert: AttendanceUpsert
@@ -250,27 +254,28 @@ public final class AttendanceSink {
         try upsert.write(child: child, school: school, month: month, marks: marks)
     }
 
-    func stage(child: String, school: String, month: Int32, lines: UnsafeBufferPointer<UInt8>) throws {
+    /// Stages the first lines of the batch's entry (child number, school number, month index).
+    func stage(child: Int32, school: Int32, month: Int32, lines: UnsafeBufferPointer<UInt8>) throws {
         if stageInsert == nil {
             try db.execute(sql: """
-                CREATE TABLE \(Self.table) (child_id TEXT NOT NULL, school_urn TEXT NOT NULL, month INTEGER NOT NULL,
-                  lines BLOB NOT NULL, PRIMARY KEY (child_id, school_urn, month)) WITHOUT ROWID
+                CREATE TABLE \(Self.table) (child INTEGER NOT NULL, school INTEGER NOT NULL, month INTEGER NOT NULL,
+                  lines BLOB NOT NULL, PRIMARY KEY (child, school, month)) WITHOUT ROWID
                 """)
             stageInsert = try Prepared(db, "INSERT INTO \(Self.table) VALUES (?,?,?,?)")
-            stageLookup = try Prepared(db, "SELECT lines FROM \(Self.table) WHERE child_id = ? AND school_urn = ? AND month = ?")
-            stageDelete = try Prepared(db, "DELETE FROM \(Self.table) WHERE child_id = ? AND school_urn = ? AND month = ?")
+            stageLookup = try Prepared(db, "SELECT lines FROM \(Self.table) WHERE child = ? AND school = ? AND month = ?")
+            stageDelete = try Prepared(db, "DELETE FROM \(Self.table) WHERE child = ? AND school = ? AND month = ?")
         }
         let st = stageInsert!
-        st.text(1, child); st.text(2, school); st.int(3, Int(month))
+        st.int(1, Int(child)); st.int(2, Int(school)); st.int(3, Int(month))
         _ = sqlite3_bind_blob(st.stmt, 4, lines.baseAddress, Int32(lines.count), Prepared.transient)
         try st.step()
     }
 
     /// The staged first lines of a spilled key, if it was spilled; the key is then back in the
     /// batch, and its staged row is deleted.
-    func staged(child: String, school: String, month: Int32) throws -> [UInt8]? {
+    func staged(child: Int32, school: Int32, month: Int32) throws -> [UInt8]? {
         guard let st = stageLookup, let del = stageDelete else { return nil }
-        st.text(1, child); st.text(2, school); st.int(3, Int(month))
+        st.int(1, Int(child)); st.int(2, Int(school)); st.int(3, Int(month))
         let found: [UInt8]
         do {
             defer { sqlite3_reset(st.stmt) }
@@ -286,7 +291,7 @@ public final class AttendanceSink {
                 found = []
             }
         }
-        del.text(1, child); del.text(2, school); del.int(3, Int(month))
+        del.int(1, Int(child)); del.int(2, Int(school)); del.int(3, Int(month))
         try del.step()
         return found
     }
