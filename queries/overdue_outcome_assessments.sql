@@ -12,22 +12,20 @@
 -- Columns: episode_id, service, locality, level, allocation_date, last_assessment_date (empty
 -- when never assessed), days_since_last_assessment (from the last assessment, or from allocation
 -- when never assessed, to :period_end). Row-level: keep the file inside the council.
-WITH open_episodes AS (
-  SELECT episode_id, service, locality, level, allocation_date
-  FROM episodes
-  WHERE allocation_date <= date(:period_end, '-84 days')
-    AND (closure_date IS NULL OR closure_date >= :period_end)
-),
-last_assessed AS (
-  SELECT episode_id, max(assessment_date) AS last_assessment_date
-  FROM outcomes
-  WHERE assessment_date <= :period_end
-  GROUP BY episode_id
+-- The last assessment is looked up per open episode through the outcomes key (episode_id,
+-- assessment_date, ...), a seek rather than a pass over every outcome; MATERIALIZED makes SQLite
+-- look it up once per episode instead of once per use below.
+WITH open_episodes AS MATERIALIZED (
+  SELECT e.episode_id, e.service, e.locality, e.level, e.allocation_date,
+         (SELECT max(a.assessment_date) FROM outcomes a
+          WHERE a.episode_id = e.episode_id AND a.assessment_date <= :period_end) AS last_assessment_date
+  FROM episodes e
+  WHERE e.allocation_date <= date(:period_end, '-84 days')
+    AND (e.closure_date IS NULL OR e.closure_date >= :period_end)
 )
-SELECT o.episode_id, o.service, o.locality, o.level, o.allocation_date, l.last_assessment_date,
-       CAST(julianday(:period_end) - julianday(coalesce(l.last_assessment_date, o.allocation_date)) AS INTEGER)
+SELECT episode_id, service, locality, level, allocation_date, last_assessment_date,
+       CAST(julianday(:period_end) - julianday(coalesce(last_assessment_date, allocation_date)) AS INTEGER)
          AS days_since_last_assessment
-FROM open_episodes o
-LEFT JOIN last_assessed l ON l.episode_id = o.episode_id
-WHERE l.last_assessment_date IS NULL OR l.last_assessment_date <= date(:period_end, '-84 days')
-ORDER BY o.service, l.last_assessment_date IS NOT NULL, l.last_assessment_date, o.episode_id;
+FROM open_episodes
+WHERE last_assessment_date IS NULL OR last_assessment_date <= date(:period_end, '-84 days')
+ORDER BY service, last_assessment_date IS NOT NULL, last_assessment_date, episode_id;

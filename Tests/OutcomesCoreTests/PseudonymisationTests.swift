@@ -67,14 +67,24 @@ import Testing
         }
         #expect(raw.count > 1000 && raw.contains("EP100001") && raw.contains("C200002"))
 
-        // Every text cell of every table of the keyed store, except the rejects kept for
-        // rejects.csv (restricted: they name the value as written).
+        // Every text cell of every table of the keyed store, the rejects included: their values
+        // and reasons are sealed (`RejectSeal`), and rejects.csv still shows them as written.
         let store = try Store(path: keyed.file("store/outcomes.db"), readOnly: true)
         var cells = 0, leaks: [String] = []
         try store.read { db in
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-            #expect(tables.contains("episodes") && tables.contains("attendance_months"))
-            for table in tables where table != "rejects" {
+            #expect(tables.contains("episodes") && tables.contains("attendance_months") && tables.contains("rejects"))
+            // A reject's reason names its row's key inside a sentence: no raw id within any
+            // reject's text either (the shipped sample has rejects naming EP100246 and C200698).
+            let texts = try String.fetchAll(db, sql: "SELECT value FROM rejects UNION ALL SELECT reason FROM rejects")
+            #expect(texts.count >= 10 && texts.allSatisfy { $0.hasPrefix(RejectSeal.prefix) })
+            let plainTexts = try Store(path: plain.file("store/outcomes.db"), readOnly: true).read { db in
+                try String.fetchAll(db, sql: "SELECT value || ' ' || reason FROM rejects")
+            }
+            let named = raw.filter { id in plainTexts.contains { $0.contains(id) } }
+            #expect(named.contains("EP100246") && named.contains("C200698"))
+            for t in texts { for id in named where t.contains(id) { leaks.append("rejects: \(id) in \(t)") } }
+            for table in tables {
                 let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(\(table))").map { $0["name"] as String }
                 for c in columns {
                     let values = try DatabaseValue.fetchAll(db, sql: "SELECT \"\(c)\" FROM \"\(table)\"")
@@ -147,5 +157,54 @@ import Testing
         #expect(c.pseudonymiseKeyFile == "/etc/outcomes/pseudonym.key")
         #expect(throws: ConfigError.unknownKey("pseudonymise.key")) { try OutcomesConfig.parse("pseudonymise: {key: x}") }
         #expect(throws: ConfigError.self) { try OutcomesConfig.parse("pseudonymise: /etc/key") }
+    }
+}
+
+/// The sealed rejects of a pseudonymised store (`RejectSeal`): opened only with the key and at
+/// the place they were sealed, the same bytes every time, and rejects.csv saying so without it.
+@Suite struct RejectSealTests {
+    static let seal = RejectSeal(Pseudonymiser(key: PseudonymisationTests.key))
+
+    @Test func opensWithTheKeyAtItsPlaceOnly() {
+        let at = RejectSeal.place(sha256: "ab", line: "250", column: "episode_id", field: "value")
+        let sealed = Self.seal.seal("EP100246", at: at)
+        #expect(sealed.hasPrefix(RejectSeal.prefix) && !sealed.contains("EP100246"))
+        #expect(Self.seal.open(sealed, at: at) == "EP100246")
+        // Deterministic: the same text at the same place gives the same bytes (a store's contents
+        // never depend on the run); another text or place gives others.
+        #expect(Self.seal.seal("EP100246", at: at) == sealed)
+        #expect(Self.seal.seal("EP100247", at: at) != sealed)
+        let elsewhere = RejectSeal.place(sha256: "ab", line: "251", column: "episode_id", field: "value")
+        #expect(Self.seal.seal("EP100246", at: elsewhere) != sealed)
+        // Moved to another row, or opened with another key, it does not open.
+        #expect(Self.seal.open(sealed, at: elsewhere) == nil)
+        #expect(RejectSeal(Pseudonymiser(key: [UInt8](1...32))).open(sealed, at: at) == nil)
+        #expect(Self.seal.open("EP100246", at: at) == nil)
+        // Empty and non-ASCII texts round-trip.
+        for t in ["", "Zoë’s “reason”, line 7"] { #expect(Self.seal.open(Self.seal.seal(t, at: at), at: at) == t) }
+    }
+
+    @Test func rejectsCSVOpensSealedRejectsWithTheKeyAndSaysSoWithout() throws {
+        let work = TempDir(), keys = TempDir()
+        #expect(PseudonymisationTests.run(work, keyFile: PseudonymisationTests.keyFile(keys)) == .success)
+        let store = try Store(path: work.file("store/outcomes.db"), readOnly: true)
+        func rejects(_ seal: RejectSeal?) throws -> (text: String, unopened: Int) {
+            let path = work.file("r-\(UUID().uuidString).csv")
+            let out = try StreamingFile(path: path, replace: true)
+            let r = try RejectsReport.write(store: store, to: out, seal: seal)
+            try out.close()
+            return (try String(contentsOfFile: path, encoding: .utf8), r.unopened)
+        }
+        let withKey = try rejects(Self.seal)
+        #expect(withKey.unopened == 0)
+        #expect(withKey.text.contains("EP100246") && withKey.text.contains("duplicate key (child_id C200698"))
+        let rows = withKey.text.split(separator: "\n").count - 1
+        #expect(rows >= 10)
+        for (seal, why) in [(nil, "set pseudonymise.key_file"), (RejectSeal(Pseudonymiser(key: [UInt8](1...32))), "another key")] {
+            let r = try rejects(seal)
+            #expect(r.unopened == rows)
+            #expect(!r.text.contains("EP100246") && !r.text.contains("C200698"))
+            #expect(r.text.split(separator: "\n").dropFirst().allSatisfy { $0.contains("(sealed)") && $0.contains(why) })
+        }
     }
 }

@@ -11,7 +11,7 @@ import Foundation
 /// reject still names the value as written: the analyst needs it to fix the extract.
 public struct Pseudonymiser: Sendable, Equatable {
     /// The key's bytes (a `SymmetricKey` is made per call: it is not `Sendable`).
-    private let keyBytes: [UInt8]
+    let keyBytes: [UInt8]
 
     /// Shortest key accepted: 32 bytes, the output size of SHA-256 (RFC 2104 section 3).
     public static let minimumKeyBytes = 32

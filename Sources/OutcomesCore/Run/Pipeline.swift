@@ -170,6 +170,9 @@ public final class Pipeline {
             throw RunError.noData
         }
         if options.period != nil { try checkPeriodHasData(period, store: store) }
+        // A pseudonymised store keeps its rejects sealed; rejects.csv opens them with the key
+        // (a bad key file is exit 2 here too, before anything is written).
+        let seal = try options.config.pseudonymiseKeyFile == nil ? nil : options.extractRules().pseudonymiser.map(RejectSeal.init)
         console.step("reporting \(period.text)")
         let ctx = ReportContext(period: period, threshold: options.suppressMax,
                                 breakdowns: Breakdown.defaults + options.config.extraBreakdowns,
@@ -282,7 +285,17 @@ public final class Pipeline {
                 try folder.write("\(t.name).meta.csv", text: text.meta)
             }
             // Every file in the load log, not only this run's (OUTPUTS.md: rejects are never lost).
-            try folder.writeStream(OutputFolder.restricted + "/rejects.csv") { try RejectsReport.write(store: store, to: $0) }
+            var unopened = 0
+            try folder.writeStream(OutputFolder.restricted + "/rejects.csv") {
+                let r = try RejectsReport.write(store: store, to: $0, seal: seal)
+                unopened = r.unopened
+                return r.rows
+            }
+            if unopened > 0 {
+                console.warning("\(unopened) rejects in restricted/rejects.csv are sealed and could not be opened: "
+                                + (seal == nil ? "set pseudonymise.key_file to the key the store was loaded with"
+                                     : "they were sealed with another key than pseudonymise.key_file"))
+            }
             console.detail("wrote the tables")
             if options.summary {
                 try folder.write("summary.html", text: SummaryPage.html(tables: tables, period: period, load: load,

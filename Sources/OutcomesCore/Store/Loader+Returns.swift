@@ -166,7 +166,8 @@ extension Loader {
                 let now = StoreWriter.now()
                 let id = try w.logFile(name: name, kind: .episodes, sha256: sha, read: r.rowsRead, loaded: r.rowsLoaded,
                                        rejected: r.rowsRejected, loadedAt: now, identity: identity)
-                try w.insert(rejects: spool, loadID: id, sha256: sha, loadedAt: now)
+                try w.insert(rejects: spool, loadID: id, sha256: sha, loadedAt: now,
+                                     seal: rules.pseudonymiser.map(RejectSeal.init))
                 spool.loadedAt = now
             }
         }

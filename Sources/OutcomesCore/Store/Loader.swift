@@ -337,7 +337,8 @@ public struct Loader {
         let id = try w.logFile(name: result.file, kind: result.kind, sha256: result.sha256, read: result.rowsRead,
                                loaded: result.rowsLoaded, rejected: result.rowsRejected, loadedAt: now,
                                identity: identity)
-        try w.insert(rejects: spool, loadID: id, sha256: result.sha256, loadedAt: now)
+        try w.insert(rejects: spool, loadID: id, sha256: result.sha256, loadedAt: now,
+                     seal: rules.pseudonymiser.map(RejectSeal.init))
         spool.loadedAt = now
     }
 

@@ -11,7 +11,7 @@ import GRDB
 /// migrations run on it.
 enum StoreMigrations {
     /// Identifiers in order; the last is the schema this build writes.
-    static let identifiers = ["1-release-602aa05", "2-rejects", "3-load-log-file-identity"]
+    static let identifiers = ["1-release-602aa05", "2-rejects", "3-load-log-file-identity", "4-rejects-sealed"]
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -52,6 +52,11 @@ enum StoreMigrations {
             try db.execute(sql: "ALTER TABLE load_log ADD COLUMN file_mtime_ns INTEGER")
             try db.execute(sql: "ALTER TABLE load_log ADD COLUMN file_inode INTEGER")
             try db.execute(sql: "CREATE INDEX load_log_name ON load_log(file_name)")
+        }
+        // Whether a reject's value and reason are sealed (`RejectSeal`): a pseudonymised store
+        // holds no identifier as written, not even in its rejects. 0 for rejects stored before.
+        m.registerMigration(identifiers[3]) { db in
+            try db.execute(sql: "ALTER TABLE rejects ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0")
         }
         return m
     }

@@ -29,16 +29,26 @@ public struct StoreWriter {
 
     /// Stores every reject of one loaded file (OUTPUTS.md: the store keeps every rejected row of
     /// every load), read back from its spool in file order.
-    public func insert(rejects spool: RejectSpool, loadID: Int64, sha256: String, loadedAt: String) throws {
+    /// - Parameter seal: set when the store is pseudonymised: the value and the reason, which can
+    ///   name an identifier as written, are stored sealed (`RejectSeal`) and `sealed` is 1.
+    public func insert(rejects spool: RejectSpool, loadID: Int64, sha256: String, loadedAt: String,
+                       seal: RejectSeal? = nil) throws {
         let st = try Prepared(db, """
-            INSERT INTO rejects (load_id, file_name, sha256, line, column_name, value, reason, loaded_at)
-            VALUES (?,?,?,?,?,?,?,?)
+            INSERT INTO rejects (load_id, file_name, sha256, line, column_name, value, reason, loaded_at, sealed)
+            VALUES (?,?,?,?,?,?,?,?,?)
             """)
         try spool.forEach { r in
             st.int(1, Int(loadID)); st.text(2, r.file); st.text(3, sha256)
             // A workbook row keeps its sheet: `List 6!17` is stored as text in the line column.
             if r.sheet != nil { st.text(4, r.location) } else { st.int(4, r.line) }
-            st.text(5, r.column); st.text(6, r.value); st.text(7, r.reason); st.text(8, loadedAt)
+            st.text(5, r.column)
+            if let seal {
+                let at = { RejectSeal.place(sha256: sha256, line: r.location, column: r.column, field: $0) }
+                st.text(6, seal.seal(r.value, at: at("value"))); st.text(7, seal.seal(r.reason, at: at("reason")))
+            } else {
+                st.text(6, r.value); st.text(7, r.reason)
+            }
+            st.text(8, loadedAt); st.int(9, seal == nil ? 0 : 1)
             try st.step()
         }
     }
