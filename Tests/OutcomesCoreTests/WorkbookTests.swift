@@ -68,11 +68,17 @@ import Testing
                     let ref = c.components(separatedBy: "\"")[0]
                     let col = ref.prefix { $0.isLetter }.reduce(0) { $0 * 26 + Int($1.asciiValue! - 64) } - 1
                     while out.count < col { out.append(.text("")) }
+                    let head = c.components(separatedBy: ">")[0]
+                    // Text held in the cell itself (libxlsxwriter's constant_memory mode).
+                    if head.contains("t=\"inlineStr\"") {
+                        let inline = elements(c, "is").first ?? ""
+                        out.append(.text(unescape(elements(inline, "t").map { $0.components(separatedBy: ">").last ?? $0 }.joined())))
+                        continue
+                    }
                     // A cell with no value (a blank with a format) reads as empty text.
                     guard let v = c.components(separatedBy: "<v>").dropFirst().first?.components(separatedBy: "</v>")[0] else {
                         out.append(.text("")); continue
                     }
-                    let head = c.components(separatedBy: ">")[0]
                     out.append(head.contains("t=\"s\"") ? .text(shared[Int(v)!]) : .number(Double(v)!))
                 }
                 return out
@@ -155,6 +161,8 @@ import Testing
         let xlsx = folder + "/outcomes.xlsx"
         let chart = try Self.part(xlsx, "xl/charts/chart1.xml")
         #expect(chart.contains("<c:lineChart>"))
+        // The figures drawn are in the chart too, for readers that do not recalculate.
+        #expect(chart.contains("<c:numCache>") && chart.contains("<c:strCache>"))
         // The chart's figures are the trend table's Total and all_pupils attendance, month by month.
         let sheet = try #require(try Self.sheets(xlsx).first { $0.name == "attendance_chart" })
         let trend = try Self.csv(folder + "/attendance_trend.csv")
@@ -182,11 +190,13 @@ import Testing
     }
 
     @Test func sameInputsGiveTheSameBytesAndModeIsPrivate() throws {
-        let a = TempDir(), b = TempDir()
-        let fa = Self.run(a, threads: 1), fb = Self.run(b, threads: 4)
+        let a = TempDir(), b = TempDir(), c = TempDir()
+        // One thread builds it at the end; two and four fill it while tables are suppressed.
+        let fa = Self.run(a, threads: 1), fb = Self.run(b, threads: 4), fc = Self.run(c, threads: 2)
         let x = try Data(contentsOf: URL(fileURLWithPath: fa + "/outcomes.xlsx"))
         let y = try Data(contentsOf: URL(fileURLWithPath: fb + "/outcomes.xlsx"))
-        #expect(x == y)
+        let z = try Data(contentsOf: URL(fileURLWithPath: fc + "/outcomes.xlsx"))
+        #expect(x == y && x == z)
         let attrs = try FileManager.default.attributesOfItem(atPath: fa + "/outcomes.xlsx")
         #expect((attrs[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: fa + "/manifest.json")))
@@ -194,6 +204,63 @@ import Testing
         #expect(entry.access == "publishable")
         #expect(manifest.outputs.first { $0.file == "restricted/rejects.csv" }?.access == "restricted")
         #expect(!FileManager.default.fileExists(atPath: fa + "/.outcomes-\(getpid()).xlsx"))
+    }
+
+    /// The run's tables as sheets, read from its CSV and meta files in the order they were written.
+    static func contents(_ folder: String) throws -> WorkbookContents {
+        let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/manifest.json")))
+        let names = manifest.outputs.map(\.file).filter { $0.hasSuffix(".meta.csv") && !$0.contains("/") }.map { String($0.dropLast(9)) }
+        let sheets = try names.map { n in
+            try WorkbookSheet(name: n, csv: String(contentsOfFile: "\(folder)/\(n).csv", encoding: .utf8),
+                              meta: String(contentsOfFile: "\(folder)/\(n).meta.csv", encoding: .utf8))
+        }
+        return WorkbookContents(period: Month(year: 2026, month: 10), threshold: 5, sheets: sheets, inputs: [])
+    }
+
+    /// The report fills the sheets in whatever order their tables are done being suppressed; the
+    /// bytes must be those of filling them in order, whichever order that is.
+    @Test func sheetsFilledInAnyOrderGiveTheSameBytes() throws {
+        let t = TempDir()
+        let c = try Self.contents(Self.run(t, threads: 1))
+        #expect(c.sheets.count >= 9 && c.sheets.contains { $0.name == "attendance_trend" })
+        let scratch = t.file("scratch")
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let inOrder = try Workbook.data(c, scratch: scratch)
+        // Backwards, the last table added after the others (as attendance_benchmarks is).
+        let named = Array(c.sheets.dropLast())
+        let b = try Workbook.builder(scratch: scratch, period: c.period, tables: named.map(\.name))
+        for (i, s) in named.enumerated().reversed() { try b.fill(i, s) }
+        try b.append(c.sheets.last!)
+        let backwards = try b.finish(threshold: c.threshold, inputs: c.inputs)
+        #expect(inOrder == backwards)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch).isEmpty, "the scratch file is removed")
+        // Text is held inline, so no cell refers to a shared string table filled in fill order.
+        let xlsx = t.file("w.xlsx")
+        try inOrder.write(to: URL(fileURLWithPath: xlsx))
+        let feedback = try #require(try Self.sheets(xlsx).first { $0.name == "feedback" })
+        #expect(feedback.xml.contains("t=\"inlineStr\"") && !feedback.xml.contains("t=\"s\""))
+    }
+
+    /// A table that cannot be read back fails the workbook with its file and line, and the
+    /// half-built workbook's file is removed.
+    @Test func aDamagedTableFailsTheFeedAndLeavesNoFile() throws {
+        let t = TempDir()
+        let scratch = t.file("scratch")
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let feed = try WorkbookFeed(scratch: scratch, period: Month(year: 2026, month: 10), tables: ["a", "t"])
+        feed.fill(0, name: "a", csv: "x,y\n1,2\n", meta: "col_name,col_type,indicator_dp\ny,Indicator,0\n")
+        feed.fill(1, name: "t", csv: "a,b\n1,2\n3\n", meta: "col_name,col_type,indicator_dp\nb,Indicator,0\n")
+        feed.finish(appending: [], threshold: 5, inputs: [])
+        #expect(throws: WorkbookError.malformedTable(file: "t.csv", line: 3, reason: "1 fields where the header has 2")) {
+            try feed.value()
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch).isEmpty)
+        // A sheet never filled is an error too, not a workbook short of a table.
+        let short = try WorkbookFeed(scratch: scratch, period: Month(year: 2026, month: 10), tables: ["a", "t"])
+        short.fill(0, name: "a", csv: "x,y\n1,2\n", meta: "col_name,col_type,indicator_dp\ny,Indicator,0\n")
+        short.finish(appending: [], threshold: 5, inputs: [])
+        #expect(throws: WorkbookError.library(step: "closing", message: "the sheet t was never filled")) { try short.value() }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch).isEmpty)
     }
 
     @Test func noWorkbookTurnsItOff() {

@@ -17,9 +17,8 @@ extension Pipeline {
     /// written (OUTPUTS.md "Publishable and restricted"), so the workbook holds exactly the files
     /// beside it: each sheet is read back from the very CSV and meta text written to disk.
     ///
-    /// It reads nothing the other writes make, so from `--threads 2` up the report builds it on a
-    /// thread of its own while the CSV files, the rejects report and the pack are written
-    /// (docs/PERFORMANCE.md "The report"); its bytes never depend on when it is built.
+    /// This builds it in one go (`--threads 1`); from `--threads 2` up the report fills it while
+    /// the tables are still being suppressed (`WorkbookFeed`), with the same bytes.
     static func workbookBytes(_ tables: [PublishedText], period: Month, threshold: Int, inputs: [FileLoadResult],
                               scratch: String) throws -> WorkbookBytes {
         let sheets = try tables.map { try WorkbookSheet(name: $0.name, csv: $0.csv, meta: $0.meta) }
@@ -46,27 +45,33 @@ extension Pipeline {
     }
 }
 
-/// Work started on another thread and waited for later: the workbook, built while the other
-/// files are written.
-final class BackgroundJob<T: Sendable>: Sendable {
-    private let result = Mutex<Result<T, any Error>?>(nil)
-    private let done = DispatchSemaphore(value: 0)
+/// The suppressed tables' CSV and meta texts, each rendered as soon as its table is final (by the
+/// worker that suppressed it, `SuppressionStage.apply`'s `finished`), and handed to the workbook
+/// when it is built beside the suppression (`WorkbookFeed`); the files get the same texts.
+final class RenderedTables: Sendable {
+    private let slots: Mutex<[(csv: String, meta: String)?]>
+    private let writer: TableWriter
+    private let feed: WorkbookFeed?
+    private let threads: Int
 
-    init(_ body: @escaping @Sendable () throws -> T) {
-        DispatchQueue.global(qos: .userInitiated).async { [self] in
-            let r = Result { try body() }
-            result.withLock { $0 = r }
-            done.signal()
+    init(count: Int, writer: TableWriter, feed: WorkbookFeed?, threads: Int) {
+        slots = Mutex(Array(repeating: nil, count: count))
+        self.writer = writer; self.feed = feed; self.threads = threads
+    }
+
+    /// Renders tables `indices`, now final, and gives them to the workbook; side by side when
+    /// several come at once (all of them when nothing is suppressed).
+    func finished(_ indices: [Int], _ tables: [OutputTable]) {
+        _ = Parallel.map(partitions: indices.count, threads: threads) { k in
+            let i = indices[k], t = tables[k]
+            let csv = writer.csv(t), meta = writer.meta(t)
+            slots.withLock { $0[i] = (csv, meta) }
+            feed?.fill(i, name: t.name, csv: csv, meta: meta)
         }
     }
 
-    /// Waits for the work to end and returns its value or throws its error; any number of times.
-    func value() throws -> T {
-        done.wait()
-        done.signal()  // the next caller passes too
-        return try result.withLock { $0! }.get()
+    /// Every table with its texts, in order; each table must have been finished.
+    func all(_ tables: [OutputTable]) -> [(OutputTable, String, String)] {
+        slots.withLock { s in tables.indices.map { (tables[$0], s[$0]!.csv, s[$0]!.meta) } }
     }
-
-    /// Waits for the work to end, whatever it gave.
-    func finish() { _ = try? value() }
 }

@@ -235,26 +235,26 @@ public final class Pipeline {
                 case .tables(let ts): ordered[schedule[i - early]] = ts
                 }
             }
-            let suppressed = SuppressionStage.apply(ordered.flatMap { $0 }, threshold: options.suppressMax,
+            let computed = ordered.flatMap { $0 }
+            // From --threads 2 up the workbook is filled while the tables are still being
+            // suppressed, each sheet as soon as its table is final (docs/PERFORMANCE.md "The report").
+            let feed = options.workbook && options.threads > 1
+                ? try WorkbookFeed(scratch: staging, period: period, tables: computed.map(\.name)) : nil
+            // Waited for on every way out, so it never writes into a staging folder being discarded.
+            defer { feed?.abandon() }
+            let texts = RenderedTables(count: computed.count, writer: writer, feed: feed, threads: options.threads)
+            let suppressed = SuppressionStage.apply(computed, threshold: options.suppressMax,
                                                     breakdowns: ctx.breakdowns, previousPublished: published,
-                                                    threads: options.threads)
+                                                    threads: options.threads, finished: { texts.finished($0, $1) })
             console.detail("suppressed: \(suppressed.hiddenBy.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
-            let rendered = Parallel.map(partitions: suppressed.tables.count, threads: options.threads) { i in
-                (suppressed.tables[i], writer.csv(suppressed.tables[i]), writer.meta(suppressed.tables[i]))
-            }
+            let rendered = texts.all(suppressed.tables)
             let results: [ReportJob] = [.tables(rendered), .quality(quality), .queries(side.queries.map { $0! })]
             let comparison = benchmarks([.tables(rendered)], ctx)
             let comparisonText = comparison.table.map { (name: $0.name, csv: writer.csv($0), meta: writer.meta($0)) }
             // The workbook holds the published tables in the order their files are written below;
-            // from --threads 2 up it is built beside those writes (docs/PERFORMANCE.md "The report").
+            // from --threads 2 up it is closed beside those writes.
             let sheetTexts: [PublishedText] = rendered.map { ($0.0.name, $0.1, $0.2) } + (comparisonText.map { [$0] } ?? [])
-            let threshold = options.suppressMax, inputs = load.files
-            let buildWorkbook: @Sendable () throws -> WorkbookBytes = {
-                try Self.workbookBytes(sheetTexts, period: period, threshold: threshold, inputs: inputs, scratch: staging)
-            }
-            let workbook = options.workbook && options.threads > 1 ? BackgroundJob(buildWorkbook) : nil
-            // Waited for on every way out, so it never writes into a staging folder being discarded.
-            defer { workbook?.finish() }
+            feed?.finish(appending: comparisonText.map { [$0] } ?? [], threshold: options.suppressMax, inputs: load.files)
             console.endProgress()
             var tables: [OutputTable] = []
             var failedQueries: [String] = []
@@ -304,7 +304,8 @@ public final class Pipeline {
             }
             if options.workbook {
                 assert(Self.publishedTableNames(folder) == sheetTexts.map(\.name), "a sheet per published table")
-                try writeWorkbook(folder, try workbook?.value() ?? buildWorkbook())
+                try writeWorkbook(folder, try feed?.value() ?? Self.workbookBytes(sheetTexts, period: period, threshold: options.suppressMax,
+                                                                                  inputs: load.files, scratch: staging))
             }
             let manifest = Manifest(command: command, period: period, options: manifestOptions(period),
                                     started: started, finished: Date(), inputs: load.files, outputs: folder.written,

@@ -149,83 +149,31 @@ extension Store {
     /// add up, PRECISE.md 21), keeping each school's own counts when a pupil has two or more, for the
     /// enrolment measures (PRECISE.md 38).
     static func pupils(_ db: Database, range: ChildRange, from: Month?) throws -> [PupilAttendance] {
-        var r = PupilReader()
-        let st = try Prepared(db, """
-            SELECT child_id, school_urn, month, marks FROM attendance_months
-            WHERE child_id >= ?1 AND (?2 IS NULL OR child_id < ?2) AND month >= ?3
-            ORDER BY child_id, school_urn, month
-            """)
-        st.text(1, range.lower); st.text(2, range.upper); st.text(3, from?.text ?? "")
-        let increments = Self.markIncrements
-        while try st.next() {
-            let c = st.bytes(0)
-            if r.child == nil || !r.child!.utf8.elementsEqual(c) { r.flushChild(); r.child = String(decoding: c, as: UTF8.self) }
-            let u = st.bytes(1)
-            if r.school == nil || !r.school!.utf8.elementsEqual(u) { r.flushSchool(); r.school = String(decoding: u, as: UTF8.self) }
-            let mb = st.bytes(2)
-            // Parsed from the column's bytes: no String per row.
-            guard mb.count == 7, let y = FieldParsers.number(mb, 0, 4), let mo = FieldParsers.number(mb, 5, 7) else { continue }
-            let m = Month(year: y, month: mo)
-            if m != r.month { r.flushMonth(); r.month = m }
-            r.add(st.bytes(3), increments)
-        }
-        r.flushChild()
-        return r.out
-    }
-
-    /// The state of `pupils` as it walks the rows (child, school, month): a struct rather than
-    /// variables captured by nested functions, which boxed them and checked the day counts'
-    /// uniqueness for every session added.
-    private struct PupilReader {
         var out: [PupilAttendance] = []
         var child: String?
         var school: String?
         var month: Month?
-        /// The month's counts by day, and a bit for each day a session was added to (the flush
-        /// looks at those days only, in day order, as a pass over all 31 did).
         var acc = [SIMD4<Int32>](repeating: .zero, count: 31)
-        var touched: UInt32 = 0
         var days: [Day] = []
         var counts: [SIMD4<Int32>] = []
-        /// The current child's schools so far, each with its days and counts.
+        // The current child's schools so far, each with its days and counts.
         var schools: [(days: [Day], counts: [SIMD4<Int32>])] = []
-
-        /// Adds one month row's packed marks (slot `i` is day `i / 2 + 1`, docs/STORE.md).
-        mutating func add(_ marks: UnsafeBufferPointer<UInt8>, _ increments: [SIMD4<Int32>]) {
-            let n = min(marks.count, 62)
-            guard n > 0 else { return }
-            // One lookup per session (the hot loop of the report's reading): the byte itself
-            // indexes the increment, so there is no subtraction to trap and no branch for empty slots.
-            acc.withUnsafeMutableBufferPointer { a in
-                increments.withUnsafeBufferPointer { inc in
-                    for i in 0..<n { a[i >> 1] &+= inc[Int(marks[i])] }
-                }
-            }
-            touched |= (UInt32(1) << UInt32((n + 1) >> 1)) &- 1  // days 0 ..< (n + 1) / 2, at most 31
-        }
-
-        mutating func flushMonth() {
+        func flushMonth() {
             guard let m = month else { return }
             let first = m.firstDay
-            var bits = touched
-            while bits != 0 {
-                let i = bits.trailingZeroBitCount
-                bits &= bits &- 1
-                if acc[i] != .zero { days.append(first + Day(i)); counts.append(acc[i]); acc[i] = .zero }
+            for i in 0..<31 where acc[i] != .zero {
+                days.append(first + Day(i)); counts.append(acc[i]); acc[i] = .zero
             }
-            touched = 0
             month = nil
         }
-
-        mutating func flushSchool() {
+        func flushSchool() {
             flushMonth()
             guard school != nil else { return }
             schools.append((days, counts))
             days.removeAll(keepingCapacity: true); counts.removeAll(keepingCapacity: true)
             school = nil
         }
-
-        mutating func flushChild() {
+        func flushChild() {
             flushSchool()
             guard let c = child else { return }
             if schools.count == 1 {
@@ -240,6 +188,32 @@ extension Store {
             }
             schools.removeAll()
         }
+        let st = try Prepared(db, """
+            SELECT child_id, school_urn, month, marks FROM attendance_months
+            WHERE child_id >= ?1 AND (?2 IS NULL OR child_id < ?2) AND month >= ?3
+            ORDER BY child_id, school_urn, month
+            """)
+        st.text(1, range.lower); st.text(2, range.upper); st.text(3, from?.text ?? "")
+        let increments = Self.markIncrements
+        while try st.next() {
+            let c = st.bytes(0)
+            if child == nil || !child!.utf8.elementsEqual(c) { flushChild(); child = String(decoding: c, as: UTF8.self) }
+            let u = st.bytes(1)
+            if school == nil || !school!.utf8.elementsEqual(u) { flushSchool(); school = String(decoding: u, as: UTF8.self) }
+            let mb = st.bytes(2)
+            // Parsed from the column's bytes: no String per row.
+            guard mb.count == 7, let y = FieldParsers.number(mb, 0, 4), let mo = FieldParsers.number(mb, 5, 7) else { continue }
+            let m = Month(year: y, month: mo)
+            if m != month { flushMonth(); month = m }
+            let marks = st.bytes(3)
+            // One lookup per session (the hot loop of the report's reading): the byte itself indexes
+            // the increment, so there is no subtraction to trap and no branch for empty slots.
+            increments.withUnsafeBufferPointer { inc in
+                for i in 0..<min(marks.count, 62) { acc[i >> 1] &+= inc[Int(marks[i])] }
+            }
+        }
+        flushChild()
+        return out
     }
 
     /// The default reporting month (PRECISE.md 26): the newest month with data in the store (any

@@ -26,13 +26,20 @@ public enum SuppressionStage {
     ///   - threads: workers for the audit's propagation; the result never depends on it.
     ///   - apart: suppress the groups of tables no relation joins (`linkedGroups`) side by side;
     ///     the same cells either way (`AuditRecordingTests` compares).
+    ///   - finished: told each table's index and final cells as soon as they are final (a group's
+    ///     tables when that group is done, on the worker that did it), once per table, so the
+    ///     caller can write them out while other groups are still being suppressed.
     public static func apply(_ tables: [OutputTable], threshold: Int, breakdowns: [Breakdown],
                              previous: [String: OutputTable] = [:], previousPublished: [String: OutputTable]? = nil,
                              audit: Bool = true, ownWindowOnly: Bool = false,
                              declarations: [String: TableDeclaration] = TableDeclaration.standard,
-                             threads: Int = 1, apart: Bool = true) -> Result {
+                             threads: Int = 1, apart: Bool = true,
+                             finished: (@Sendable (_ indices: [Int], _ tables: [OutputTable]) -> Void)? = nil) -> Result {
         var counts = Dictionary(uniqueKeysWithValues: HidingRule.allCases.map { ($0.key, 0) })
-        guard threshold > 0 else { return Result(tables: tables, hiddenBy: counts.merging(["audit_unresolved": 0]) { $1 }) }
+        guard threshold > 0 else {
+            finished?(Array(tables.indices), tables)
+            return Result(tables: tables, hiddenBy: counts.merging(["audit_unresolved": 0]) { $1 })
+        }
         // Rule 7 shows `c` where the previous window's table shows `c` after rules 1-6 (PRECISE.md
         // 35), and also where that table's own audit hid more: the previous month's run publishes
         // the audited table, and a value shown here that it hides would undo its audit for anyone
@@ -56,8 +63,10 @@ public enum SuppressionStage {
         if apart && groups.count > 1 {
             let published = published
             let done = Parallel.map(partitions: groups.count, threads: threads) { g in
-                apply(groups[g].map { tables[$0] }, threshold: threshold, breakdowns: breakdowns, previousPublished: published,
-                      audit: audit, ownWindowOnly: ownWindowOnly, declarations: declarations, threads: threads)
+                let r = apply(groups[g].map { tables[$0] }, threshold: threshold, breakdowns: breakdowns, previousPublished: published,
+                              audit: audit, ownWindowOnly: ownWindowOnly, declarations: declarations, threads: threads)
+                finished?(groups[g], r.tables)
+                return r
             }
             var out = tables
             counts = counts.mapValues { _ in 0 }
@@ -74,6 +83,7 @@ public enum SuppressionStage {
         if audit { unresolved = Audit(work: work, threads: threads).run(ownWindowOnly: ownWindowOnly) }
         for (rule, n) in work.hiddenBy { counts[rule.key] = n }
         counts["audit_unresolved"] = unresolved
+        finished?(Array(tables.indices), work.tables)
         return Result(tables: work.tables, hiddenBy: counts)
     }
 }

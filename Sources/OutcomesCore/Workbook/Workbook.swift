@@ -27,44 +27,21 @@ public enum Workbook {
     /// private folder: the run's staging folder) and the file is read back and removed; the
     /// caller writes the bytes with the run's own file mode.
     public static func data(_ c: WorkbookContents, scratch: String) throws -> Data {
+        let b = try builder(scratch: scratch, period: c.period, tables: c.sheets.map(\.name))
+        for (i, s) in c.sheets.enumerated() { try b.fill(i, s) }
+        return try b.finish(threshold: c.threshold, inputs: c.inputs)
+    }
+
+    /// An empty workbook with a sheet per table named, to fill (`WorkbookBuilder`), written in
+    /// `scratch` under a name of this process's.
+    static func builder(scratch: String, period: Month, tables: [String]) throws -> WorkbookBuilder {
         let path = (scratch as NSString).appendingPathComponent(".outcomes-\(getpid()).xlsx")
         unlink(path)
-        defer { unlink(path) }
-        try write(c, path: path, tmpdir: scratch)
-        return try Data(contentsOf: URL(fileURLWithPath: path))
+        return try WorkbookBuilder(path: path, tmpdir: scratch, period: period, tables: tables)
     }
 
     /// The fixed creation time: midnight UTC after the reporting month's last day.
     static func created(_ period: Month) -> time_t { time_t(Int(period.lastDay) + 1) * 86_400 }
-
-    static func write(_ c: WorkbookContents, path: String, tmpdir: String) throws {
-        var opts = lxw_workbook_options()
-        let tmp = strdup(tmpdir)
-        defer { free(tmp) }
-        opts.tmpdir = tmp
-        guard let wb = workbook_new_opt(path, &opts) else {
-            throw WorkbookError.library(step: "creating \(path)", message: "the file could not be created")
-        }
-        var closed = false
-        defer { if !closed { workbook_close(wb) } }
-        try check(setProperties(wb, c), "setting the document properties")
-        let f = Formats(wb)
-
-        let about = workbook_add_worksheet(wb, "About")!
-        WorkbookAbout.write(about, c, f)
-        for s in c.sheets {
-            guard let ws = workbook_add_worksheet(wb, s.name) else {
-                throw WorkbookError.library(step: "adding the sheet \(s.name)", message: "the name is not a valid sheet name")
-            }
-            try writeTable(ws, s, f)
-        }
-        if let trend = c.sheets.first(where: { $0.name == "attendance_trend" }), let chart = TrendChart(trend) {
-            let ws = workbook_add_worksheet(wb, TrendChart.sheetName)!
-            try chart.write(wb, ws, f)
-        }
-        closed = true
-        try check(workbook_close(wb), "writing \(path)")
-    }
 
     /// Throws when libxlsxwriter reports an error. `step` is worked out only then: the cell loop
     /// checks every write, and a message built per cell cost more than the write itself.
@@ -73,18 +50,21 @@ public enum Workbook {
         throw WorkbookError.library(step: step(), message: String(cString: lxw_strerror(e)))
     }
 
-    private static func setProperties(_ wb: UnsafeMutablePointer<lxw_workbook>, _ c: WorkbookContents) -> lxw_error {
+    static func setProperties(_ wb: UnsafeMutablePointer<lxw_workbook>, _ period: Month) -> lxw_error {
         var p = lxw_doc_properties()
-        let title = strdup("Children's services outcomes: \(c.period.name) \(c.period.year)")
+        let title = strdup("Children's services outcomes: \(period.name) \(period.year)")
         let author = strdup("outcomes \(OutcomesVersion.string)")
         let comments = strdup("The month's published tables, cell for cell as the CSV files beside this workbook.")
         defer { free(title); free(author); free(comments) }
         p.title = title; p.author = author; p.comments = comments
-        p.created = created(c.period)
+        p.created = created(period)
         return workbook_set_properties(wb, &p)
     }
 
-    /// The cell formats, made once per workbook.
+    /// The cell formats, made once per workbook. Each takes its style number (`xf` index) here, in
+    /// a fixed order, rather than at its first use as libxlsxwriter would otherwise do: the
+    /// sheets are filled in whatever order their tables become final (`WorkbookBuilder`), and the
+    /// numbers, which every cell's XML holds, must not depend on that.
     struct Formats {
         let header, bold, title, wrap: UnsafeMutablePointer<lxw_format>
         /// Numbers by decimal places (thousands separated), and the year (`time_period`).
@@ -103,6 +83,8 @@ public enum Workbook {
                 let f = workbook_add_format(wb)!; format_set_num_format(f, s); return f
             }
             year = workbook_add_format(wb); format_set_num_format(year, "0")
+            // The About sheet's formats first, as their first use used to number them.
+            for f in [title, bold, wrap, header, year] + number { _ = lxw_format_get_xf_index(f) }
         }
 
         func number(dp: Int, column: String) -> UnsafeMutablePointer<lxw_format> {

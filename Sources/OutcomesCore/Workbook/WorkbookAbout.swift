@@ -20,7 +20,9 @@ enum WorkbookAbout {
 
     static let licence = "Contains public sector information licensed under the Open Government Licence v3.0."
 
-    static func write(_ ws: UnsafeMutablePointer<lxw_worksheet>, _ c: WorkbookContents, _ f: Workbook.Formats) {
+    /// - Parameter sheets: each table sheet's name and data rows, in order.
+    static func write(_ ws: UnsafeMutablePointer<lxw_worksheet>, period p: Month, threshold: Int,
+                      sheets: [(name: String, rows: Int)], inputs: [FileLoadResult], _ f: Workbook.Formats) {
         var r: lxw_row_t = 0
         func line(_ a: String, _ b: String = "", _ fa: UnsafeMutablePointer<lxw_format>? = nil, _ cells: [String] = []) {
             worksheet_write_string(ws, r, 0, a, fa)
@@ -32,13 +34,12 @@ enum WorkbookAbout {
             for (j, h) in cols.enumerated() { worksheet_write_string(ws, r, lxw_col_t(j), h, f.header) }
             r += 1
         }
-        let p = c.period
         line("Children's services outcomes: \(p.name) \(p.year)", "", f.title)
         r += 1
         line("Reporting month", "\(p.name) \(p.year): \(Days.iso(p.firstDay)) to \(Days.iso(p.lastDay))", f.bold)
         line("12-month window", "\(Days.iso(p.adding(-11).firstDay)) to \(Days.iso(p.lastDay))", f.bold)
-        line("Suppression threshold", c.threshold > 0
-             ? "\(c.threshold): counts from 1 to \(c.threshold) are shown as c, and so is any figure worked out from them"
+        line("Suppression threshold", threshold > 0
+             ? "\(threshold): counts from 1 to \(threshold) are shown as c, and so is any figure worked out from them"
              : "0: suppression is off (these tables must not be published)", f.bold)
         line("Produced by", "outcomes \(OutcomesVersion.string), written with libxlsxwriter \(String(cString: cxlsx_version()))", f.bold)
         line("This workbook", "Each table sheet is the CSV file of the same name beside this workbook, cell for cell: "
@@ -46,10 +47,10 @@ enum WorkbookAbout {
              + "Header rows are frozen and filtered.", f.bold)
         r += 1
         heading(["Sheet", "What it holds", "Rows"])
-        for s in c.sheets {
-            line(s.name, descriptions[s.name] ?? "The table \(s.name).csv; \(s.name).meta.csv describes its columns.", nil, [String(s.rows.count)])
+        for s in sheets {
+            line(s.name, descriptions[s.name] ?? "The table \(s.name).csv; \(s.name).meta.csv describes its columns.", nil, [String(s.rows)])
         }
-        if c.sheets.contains(where: { $0.name == "attendance_trend" }) {
+        if sheets.contains(where: { $0.name == "attendance_trend" }) {
             line(TrendChart.sheetName, "The attendance trend as a chart, with the figures it draws (from attendance_trend).")
         }
         r += 1
@@ -59,13 +60,13 @@ enum WorkbookAbout {
         line("x", "Not available.")
         r += 1
         heading(["Source file", "Kind", "SHA-256", "Rows loaded"])
-        if c.inputs.isEmpty {
+        if inputs.isEmpty {
             line("(none this run)", "The tables were reported from the store without loading extracts; earlier runs' manifest.json files list them.")
         }
-        for i in c.inputs {
+        for i in inputs {
             line(i.file, i.kind.rawValue, nil, [i.sha256, i.unchanged ? "unchanged since loaded before" : String(i.rowsLoaded)])
         }
-        if c.sheets.contains(where: { $0.name == "attendance_benchmarks" }) {
+        if sheets.contains(where: { $0.name == "attendance_benchmarks" }) {
             line("benchmarks/", "published", nil, ["The DfE's Pupil attendance in schools statistics, as downloaded", ""])
         }
         r += 1
