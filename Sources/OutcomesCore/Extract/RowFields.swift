@@ -6,6 +6,8 @@ public struct ExtractRules: Sendable, Equatable {
     public var returns: ReturnsSettings
     /// Set by `pseudonymise: {key_file: …}`: identifiers are stored as keyed hashes (docs/DISCLOSURE.md).
     public var pseudonymiser: Pseudonymiser?
+    /// How a pseudonymised store keeps its rejects (`RejectSeal`); nil without a key.
+    public var rejectSeal: RejectSeal? { pseudonymiser.map(RejectSeal.init) }
 
     public init(extraDomains: Set<String> = [], returns: ReturnsSettings = ReturnsSettings(),
                 pseudonymiser: Pseudonymiser? = nil) {

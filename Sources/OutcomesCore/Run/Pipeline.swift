@@ -172,7 +172,7 @@ public final class Pipeline {
         if options.period != nil { try checkPeriodHasData(period, store: store) }
         // A pseudonymised store keeps its rejects sealed; rejects.csv opens them with the key
         // (a bad key file is exit 2 here too, before anything is written).
-        let seal = try options.config.pseudonymiseKeyFile == nil ? nil : options.extractRules().pseudonymiser.map(RejectSeal.init)
+        let seal = try options.config.pseudonymiseKeyFile == nil ? nil : options.extractRules().rejectSeal
         console.step("reporting \(period.text)")
         let ctx = ReportContext(period: period, threshold: options.suppressMax,
                                 breakdowns: Breakdown.defaults + options.config.extraBreakdowns,

@@ -167,7 +167,7 @@ extension Loader {
                 let id = try w.logFile(name: name, kind: .episodes, sha256: sha, read: r.rowsRead, loaded: r.rowsLoaded,
                                        rejected: r.rowsRejected, loadedAt: now, identity: identity)
                 try w.insert(rejects: spool, loadID: id, sha256: sha, loadedAt: now,
-                                     seal: rules.pseudonymiser.map(RejectSeal.init))
+                                     seal: rules.rejectSeal)
                 spool.loadedAt = now
             }
         }

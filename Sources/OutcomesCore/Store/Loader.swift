@@ -338,7 +338,7 @@ public struct Loader {
                                loaded: result.rowsLoaded, rejected: result.rowsRejected, loadedAt: now,
                                identity: identity)
         try w.insert(rejects: spool, loadID: id, sha256: result.sha256, loadedAt: now,
-                     seal: rules.pseudonymiser.map(RejectSeal.init))
+                     seal: rules.rejectSeal)
         spool.loadedAt = now
     }
 

@@ -286,21 +286,11 @@ public final class AttendanceSink {
     func staged(child: Int32, school: Int32, month: Int32) throws -> [UInt8]? {
         guard let st = stageLookup, let del = stageDelete else { return nil }
         st.int(1, Int(child)); st.int(2, Int(school)); st.int(3, Int(month))
-        let found: [UInt8]
-        do {
-            defer { sqlite3_reset(st.stmt) }
-            let rc = sqlite3_step(st.stmt)
-            if rc == SQLITE_DONE { return nil }
-            guard rc == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
-            let n = Int(sqlite3_column_bytes(st.stmt, 0))
-            if n > 0, let p = sqlite3_column_blob(st.stmt, 0) {
-                found = Array(UnsafeRawBufferPointer(start: p, count: n))
-            } else {
-                found = []
-            }
-        }
+        // `next()` resets the statement when there is no row (or throws); after a row, here.
+        guard try st.next() else { return nil }
+        let n = Int(sqlite3_column_bytes(st.stmt, 0))
+        let found = n > 0 ? sqlite3_column_blob(st.stmt, 0).map { Array(UnsafeRawBufferPointer(start: $0, count: n)) } ?? [] : []
+        sqlite3_reset(st.stmt)
         del.int(1, Int(child)); del.int(2, Int(school)); del.int(3, Int(month))
         try del.step()
         return found
